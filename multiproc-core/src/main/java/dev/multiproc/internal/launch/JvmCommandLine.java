@@ -1,0 +1,80 @@
+package dev.multiproc.internal.launch;
+
+import dev.multiproc.codec.JavaSerializationCodec;
+import dev.multiproc.internal.worker.WorkerMain;
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+
+/**
+ * Builds a child JVM's command line: this JVM's own {@code java}, its class path (module path
+ * entries included, since a worker runs everything from the class path), the user's options, and
+ * the worker entry point with its arguments.
+ *
+ * <p>The class path goes in an {@code @argfile}: real class paths exceed what is pleasant on a
+ * command line, and {@code ps} stays readable. The worker's name is a system property so operators
+ * can tell workers apart: {@code ps -ef | grep multiproc.worker=}.
+ */
+final class JvmCommandLine {
+  /** The system property carrying a worker's name on its command line. */
+  static final String WORKER_NAME_PROPERTY = "multiproc.worker";
+
+  private static final ConcurrentMap<String, Path> ARGFILES = new ConcurrentHashMap<>();
+
+  private JvmCommandLine() {}
+
+  static String javaBinary() {
+    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  }
+
+  static String classPath() {
+    String classPath = System.getProperty("java.class.path", "");
+    String modulePath = System.getProperty("jdk.module.path", "");
+    if (modulePath.isEmpty()) {
+      return classPath;
+    }
+    return classPath.isEmpty() ? modulePath : classPath + File.pathSeparator + modulePath;
+  }
+
+  static List<String> build(LaunchSpec spec, String workerId, String displayName, List<String> extraOptions) {
+    List<String> command = new ArrayList<>(16 + spec.jvmOptions().size());
+    command.add(javaBinary());
+    command.add("-D" + WORKER_NAME_PROPERTY + "=" + displayName);
+    command.add("--enable-native-access=ALL-UNNAMED");
+    String filter = System.getProperty(JavaSerializationCodec.FILTER_PROPERTY);
+    if (filter != null) {
+      command.add("-D" + JavaSerializationCodec.FILTER_PROPERTY + "=" + filter);
+    }
+    command.addAll(spec.jvmOptions());
+    command.addAll(extraOptions);
+    command.add("@" + argfile(classPath()));
+    command.add(WorkerMain.class.getName());
+    command.add(ChannelListener.instance().socketPath().toString());
+    command.add(workerId);
+    command.add(Long.toString(ProcessHandle.current().pid()));
+    command.add(spec.codecClass());
+    command.add(Integer.toString(spec.maxFrameBytes()));
+    return command;
+  }
+
+  private static Path argfile(String classPath) {
+    return ARGFILES.computeIfAbsent(
+        classPath,
+        cp -> {
+          Path file = RuntimeDirectory.get().resolve("classpath-" + ARGFILES.size() + ".args");
+          String quoted = "\"" + cp.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+          try {
+            Files.writeString(file, "-cp\n" + quoted + "\n");
+          } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+          }
+          return file;
+        });
+  }
+}

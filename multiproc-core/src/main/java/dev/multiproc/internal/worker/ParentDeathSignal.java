@@ -1,0 +1,52 @@
+package dev.multiproc.internal.worker;
+
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+
+/**
+ * Asks Linux to SIGKILL this process when its parent dies ({@code prctl(PR_SET_PDEATHSIG)}),
+ * through {@code java.lang.foreign}.
+ *
+ * <p>The signal fires when the <em>thread</em> that spawned us exits, which is why the parent
+ * spawns every child from one long-lived thread. It is the second line of defence: the first is
+ * {@link ParentWatchdog}, which also covers non-Linux systems and a parent that died before this
+ * call (checked here by comparing {@code getppid()} with the pid the parent gave us).
+ */
+final class ParentDeathSignal {
+  private static final int PR_SET_PDEATHSIG = 1;
+  private static final int SIGKILL = 9;
+
+  private ParentDeathSignal() {}
+
+  /**
+   * Arms the signal.
+   *
+   * @param expectedParentPid the parent's pid
+   * @return false if the parent is already gone (we were re-parented)
+   */
+  @SuppressWarnings("restricted")
+  static boolean arm(long expectedParentPid) {
+    if (!System.getProperty("os.name", "").startsWith("Linux")) {
+      return true;
+    }
+    try {
+      Linker linker = Linker.nativeLinker();
+      MethodHandle prctl =
+          linker.downcallHandle(
+              linker.defaultLookup().findOrThrow("prctl"),
+              FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG),
+              Linker.Option.firstVariadicArg(1));
+      MethodHandle getppid =
+          linker.downcallHandle(
+              linker.defaultLookup().findOrThrow("getppid"), FunctionDescriptor.of(ValueLayout.JAVA_INT));
+      int rc = (int) prctl.invokeExact(PR_SET_PDEATHSIG, (long) SIGKILL);
+      int ppid = (int) getppid.invokeExact();
+      return rc != 0 || ppid == expectedParentPid;
+    } catch (Throwable e) {
+      // Native access refused or unavailable: the stdin watchdog still guarantees exit.
+      return true;
+    }
+  }
+}

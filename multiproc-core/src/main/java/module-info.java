@@ -1,0 +1,12 @@
+/**
+ * Multiproc core: child JVM processes, the worker protocol and codecs.
+ *
+ * <p>Exports only the user-facing packages; launch, protocol and worker code stay internal.
+ */
+module dev.multiproc {
+  requires jdk.unsupported; // sun.misc.Signal: report SIGTERM to the parent before exiting
+
+  exports dev.multiproc;
+  exports dev.multiproc.codec;
+  exports dev.multiproc.function;
+}
