@@ -7,6 +7,7 @@ import dev.multiproc.function.SerializableCallable;
 import dev.multiproc.function.SerializableFunction;
 import dev.multiproc.function.SerializableRunnable;
 import dev.multiproc.internal.codec.RemoteFailures;
+import dev.multiproc.internal.launch.AotCache;
 import dev.multiproc.internal.codec.ValueEncoding;
 import dev.multiproc.internal.launch.Codecs;
 import dev.multiproc.internal.launch.LaunchSpec;
@@ -194,6 +195,20 @@ public final class ChildProcess<R> {
    */
   public static void setDefaultStartMethod(StartMethod method) {
     defaultStartMethod = Objects.requireNonNull(method, "method");
+  }
+
+  /**
+   * Records the JDK AOT cache for child JVMs with this builder's launch options now, rather than
+   * lazily in the background after the first start; later starts with the same options load their
+   * classes pre-linked from it. Takes a few seconds once per JDK, class path and option set; a
+   * no-op when the cache exists or is disabled ({@code -Dmultiproc.aot=off}).
+   *
+   * @param options a builder whose JVM options, codec and output settings the cache is for
+   * @param timeout how long to wait for the cache to be recorded
+   * @return whether a cache is ready
+   */
+  public static boolean prepareStartupCache(Builder<?> options, Duration timeout) {
+    return AotCache.prepare(options.build().spec, timeout);
   }
 
   /**

@@ -11,9 +11,15 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Set;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
@@ -22,25 +28,57 @@ import java.util.concurrent.TimeUnit;
  *
  * A worker spends most of its start-up loading and linking the same classes every time (sockets,
  * object streams, lambda deserialization). An AOT cache, recorded once by a training run with
- * -XX:AOTCacheOutput and used afterwards with -XX:AOTCache, makes those classes arrive loaded and
- * linked (MEASURED.md: ~93 ms -> ~70 ms for a worker-like child).
+ * -XX:AOTMode=record and used afterwards with -XX:AOTCache, makes those classes arrive loaded and
+ * linked (MEASURED.md: ~93 ms -> ~70 ms for a worker-like child). Recording uses the two-step
+ * form (-XX:AOTMode=record, then -XX:AOTMode=create) so we wait for the assembly ourselves; the
+ * one-step -XX:AOTCacheOutput returns before its assembly child has written the file.
  *
  * The cache is only valid for one JDK build, class path and set of JVM options, so it is keyed by
  * a hash of all of them and lives in ~/.cache/multiproc/aot/<hash>.aot. It is built lazily: the
  * first launch with a new key starts a background training worker and itself runs without a
  * cache; later launches use it once the file exists. The JVM validates the file itself and falls
  * back to a normal start when it does not match (e.g. a rebuilt jar), so a stale cache costs time,
- * never correctness. -Dmultiproc.aot=off disables all of this.
+ * never correctness. -Dmultiproc.aot=off disables all of this; so does a class path with class
+ * directories (IDE and test runs), which the JVM cannot archive.
  */
-final class AotCache {
-  private static final Set<String> TRAINING = ConcurrentHashMap.newKeySet();
+/** Records and applies the JDK AOT cache for worker JVMs. */
+public final class AotCache {
+  private static final ConcurrentMap<String, CompletableFuture<Boolean>> TRAINING = new ConcurrentHashMap<>();
+  /** Caches kept per user: one per class path and option set in use, the oldest go first. */
+  private static final int MAX_CACHES = 16;
   private static final boolean ENABLED = !"off".equalsIgnoreCase(System.getProperty("multiproc.aot", "auto"));
+  /**
+   * The JVM archives classes from jars only and refuses a class path with a non-empty directory
+   * (an IDE's or Maven's target/classes): then there is nothing to gain, so no training either.
+   */
+  private static final boolean USABLE = ENABLED && jarsOnly(JvmCommandLine.classPath());
+
+  private static boolean jarsOnly(String classPath) {
+    for (String entry : classPath.split(java.io.File.pathSeparator)) {
+      Path path = Path.of(entry.isEmpty() ? "." : entry);
+      if (Files.isDirectory(path)) {
+        try (var children = Files.list(path)) {
+          if (children.findAny().isPresent()) {
+            return false;
+          }
+        } catch (IOException e) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
 
   private AotCache() {}
 
-  /** {@return the options that make a worker for {@code spec} use the cache, starting its training if needed} */
-  static List<String> options(LaunchSpec spec) {
-    if (!ENABLED || spec.jvmOptions().stream().anyMatch(o -> o.startsWith("-XX:AOT") || o.startsWith("-Xshare"))) {
+  /**
+   * Options that make a worker for {@code spec} use the cache, starting its training if needed.
+   *
+   * @param spec the launch spec
+   * @return JVM options (empty while no cache exists)
+   */
+  public static List<String> options(LaunchSpec spec) {
+    if (!USABLE || spec.jvmOptions().stream().anyMatch(o -> o.startsWith("-XX:AOT") || o.startsWith("-Xshare"))) {
       return List.of();
     }
     Path dir = directory();
@@ -49,21 +87,62 @@ final class AotCache {
     if (Files.isRegularFile(cache)) {
       return List.of("-XX:AOTCache=" + cache, "-Xlog:aot=off", "-Xlog:cds=off");
     }
-    if (TRAINING.add(key)) {
-      Thread.ofVirtual().name("multiproc-aot-training").start(() -> train(spec, dir, cache));
-    }
+    startTraining(spec, dir, key, cache);
     return List.of();
   }
 
-  private static void train(LaunchSpec spec, Path dir, Path cache) {
-    Path partial = dir.resolve(cache.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
+  /**
+   * Builds the cache for {@code spec} now (or waits for a training already running).
+   *
+   * @param spec the launch spec
+   * @param timeout how long to wait
+   * @return whether a cache is ready
+   */
+  public static boolean prepare(LaunchSpec spec, Duration timeout) {
+    if (!USABLE) {
+      return false;
+    }
+    Path dir = directory();
+    String key = key(spec);
+    Path cache = dir.resolve(key + ".aot");
+    if (Files.isRegularFile(cache)) {
+      return true;
+    }
+    try {
+      return startTraining(spec, dir, key, cache).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    } catch (ExecutionException | TimeoutException e) {
+      return false;
+    }
+  }
+
+  private static CompletableFuture<Boolean> startTraining(LaunchSpec spec, Path dir, String key, Path cache) {
+    return TRAINING.computeIfAbsent(
+        key,
+        k -> {
+          CompletableFuture<Boolean> done = new CompletableFuture<>();
+          Thread.ofVirtual().name("multiproc-aot-training").start(() -> done.complete(train(spec, dir, cache)));
+          return done;
+        });
+  }
+
+  private static boolean train(LaunchSpec spec, Path dir, Path cache) {
+    String stem = cache.getFileName() + "." + ProcessHandle.current().pid();
+    Path configuration = dir.resolve(stem + ".conf.tmp");
+    Path partial = dir.resolve(stem + ".tmp");
+    Path log = dir.resolve(stem + ".log.tmp");
     try {
       Files.createDirectories(dir);
+      removeLeftovers(dir);
+      // Step 1 (JEP 483 "record"): a real worker runs a representative task.
       WorkerHandle worker =
           WorkerLauncher.launch(
               spec,
               "aot-training",
-              List.of("-XX:AOTCacheOutput=" + partial, "-Xlog:aot=off", "-Xlog:cds=off"));
+              List.of("-XX:AOTMode=record", "-XX:AOTConfiguration=" + configuration, "-Xlog:aot=off", "-Xlog:cds=off"),
+              true);
       worker.listen(
           new WorkerHandle.Listener() {
             @Override
@@ -74,22 +153,77 @@ final class AotCache {
           });
       ValueEncoding encoding = new ValueEncoding(Codecs.instantiate(spec.codecClass()));
       worker.send(new RunTask(0, true, encoding.encode(warmUpTask())));
-      // Assembling the cache happens at exit and takes a few seconds on 2 cores.
-      if (worker.process().waitFor(2, TimeUnit.MINUTES) && Files.isRegularFile(partial)) {
-        Files.move(partial, cache, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } else {
+      if (!worker.process().waitFor(1, TimeUnit.MINUTES) || !Files.isRegularFile(configuration)) {
         worker.kill();
+        throw new IOException("training run recorded no configuration (exit " + worker.process().exitValue() + ")");
       }
+      // Step 2 ("create"): assemble the cache; we wait for it, so the file is complete when moved.
+      Process assembly =
+          ProcessSpawner.spawn(
+              new ProcessBuilder(JvmCommandLine.aotAssembly(spec, configuration, partial))
+                  .redirectErrorStream(true)
+                  .redirectOutput(log.toFile()));
+      ChildRegistry.add(assembly);
+      if (!assembly.waitFor(2, TimeUnit.MINUTES)) {
+        assembly.destroyForcibly();
+        return false;
+      }
+      if (assembly.exitValue() != 0 || !Files.isRegularFile(partial)) {
+        throw new IOException("assembly exited with " + assembly.exitValue() + ": " + Files.readString(log));
+      }
+      Files.move(partial, cache, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      return true;
     } catch (IOException | RuntimeException e) {
       // No cache: workers start a little slower, nothing else changes.
+      if (Boolean.getBoolean("multiproc.debug")) {
+        System.err.println("multiproc: AOT cache training failed: " + e);
+      }
+      return false;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+      return false;
     } finally {
-      try {
-        Files.deleteIfExists(partial);
-      } catch (IOException e) {
-        // leave it
+      deleteQuietly(configuration);
+      deleteQuietly(partial);
+      deleteQuietly(log);
+    }
+  }
+
+  /** Removes temporary files of trainings that died, and all but the newest caches. */
+  private static void removeLeftovers(Path dir) throws IOException {
+    long staleBefore = System.currentTimeMillis() - TimeUnit.MINUTES.toMillis(10);
+    List<Path> caches = new ArrayList<>();
+    try (var files = Files.list(dir)) {
+      for (Path file : (Iterable<Path>) files::iterator) {
+        String name = file.getFileName().toString();
+        if (name.endsWith(".tmp") || name.contains(".tmp.")) {
+          if (Files.getLastModifiedTime(file).toMillis() < staleBefore) {
+            deleteQuietly(file);
+          }
+        } else if (name.endsWith(".aot")) {
+          caches.add(file);
+        }
       }
+    }
+    if (caches.size() > MAX_CACHES) {
+      caches.sort(Comparator.comparingLong(AotCache::lastModified));
+      caches.subList(0, caches.size() - MAX_CACHES).forEach(AotCache::deleteQuietly);
+    }
+  }
+
+  private static long lastModified(Path file) {
+    try {
+      return Files.getLastModifiedTime(file).toMillis();
+    } catch (IOException e) {
+      return 0;
+    }
+  }
+
+  private static void deleteQuietly(Path file) {
+    try {
+      Files.deleteIfExists(file);
+    } catch (IOException e) {
+      // leave it for the next clean-up
     }
   }
 

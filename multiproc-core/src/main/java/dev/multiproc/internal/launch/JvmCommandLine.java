@@ -63,6 +63,19 @@ final class JvmCommandLine {
     return command;
   }
 
+  /** {@return the command that assembles an AOT cache from a training run's configuration} */
+  static List<String> aotAssembly(LaunchSpec spec, Path configuration, Path cache) {
+    List<String> command = new ArrayList<>();
+    command.add(javaBinary());
+    command.add("--enable-native-access=ALL-UNNAMED");
+    command.addAll(spec.jvmOptions());
+    command.add("-XX:AOTMode=create");
+    command.add("-XX:AOTConfiguration=" + configuration);
+    command.add("-XX:AOTCache=" + cache);
+    command.add("@" + argfile(classPath()));
+    return command;
+  }
+
   private static Path argfile(String classPath) {
     return ARGFILES.computeIfAbsent(
         classPath,

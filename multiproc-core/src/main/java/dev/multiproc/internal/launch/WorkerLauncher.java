@@ -37,10 +37,10 @@ public final class WorkerLauncher {
    * @throws MultiprocException if it cannot be started or does not connect in time
    */
   public static WorkerHandle launch(LaunchSpec spec, String displayName) {
-    return launch(spec, displayName, AotCache.options(spec));
+    return launch(spec, displayName, AotCache.options(spec), false);
   }
 
-  static WorkerHandle launch(LaunchSpec spec, String displayName, List<String> extraOptions) {
+  static WorkerHandle launch(LaunchSpec spec, String displayName, List<String> extraOptions, boolean discardOutput) {
     String workerId = "w" + WORKER_IDS.incrementAndGet();
     byte[] secret = new byte[FrameDescriptor.SECRET_BYTES];
     RANDOM.nextBytes(secret);
@@ -49,7 +49,10 @@ public final class WorkerLauncher {
 
     ProcessBuilder builder = new ProcessBuilder(JvmCommandLine.build(spec, workerId, displayName, extraOptions));
     builder.redirectInput(ProcessBuilder.Redirect.PIPE);
-    if (spec.inheritIO()) {
+    boolean pumped = !spec.inheritIO() && !discardOutput;
+    if (discardOutput) {
+      builder.redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD);
+    } else if (spec.inheritIO()) {
       builder.redirectOutput(ProcessBuilder.Redirect.INHERIT).redirectError(ProcessBuilder.Redirect.INHERIT);
     }
     Process process;
@@ -65,7 +68,7 @@ public final class WorkerLauncher {
       stdin.write(secret);
       stdin.flush(); // and never close: EOF on the child's stdin means "parent gone"
       List<Thread> pumps = new ArrayList<>(2);
-      if (!spec.inheritIO()) {
+      if (pumped) {
         pumps.add(OutputPump.start("multiproc-stdout-" + displayName, process.getInputStream(), () -> System.out));
         pumps.add(OutputPump.start("multiproc-stderr-" + displayName, process.getErrorStream(), () -> System.err));
       }

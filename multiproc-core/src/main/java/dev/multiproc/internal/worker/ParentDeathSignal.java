@@ -11,8 +11,9 @@ import java.lang.invoke.MethodHandle;
  *
  * <p>The signal fires when the <em>thread</em> that spawned us exits, which is why the parent
  * spawns every child from one long-lived thread. It is the second line of defence: the first is
- * {@link ParentWatchdog}, which also covers non-Linux systems and a parent that died before this
- * call (checked here by comparing {@code getppid()} with the pid the parent gave us).
+ * EOF on the control channel (see {@link WorkerMain}), which also covers non-Linux systems. A
+ * parent that died before this call is caught by comparing {@code getppid()} with the pid the
+ * parent gave us.
  */
 final class ParentDeathSignal {
   private static final int PR_SET_PDEATHSIG = 1;

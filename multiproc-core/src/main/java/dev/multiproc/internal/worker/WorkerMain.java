@@ -33,11 +33,19 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * Start-up is on the critical path of every cold ChildProcess.start(), so this class loads as
  * little as it can: no logging, no executors, no reflection beyond the codec's constructor.
  *
- *   1. read the 32-byte secret from stdin, then hand stdin to ParentWatchdog (EOF = parent died)
+ *   1. read the 32-byte secret from stdin (never from the command line, which others can read)
  *   2. connect to the parent's Unix-domain socket and send HELLO(worker id, secret, pid)
  *   3. arm PR_SET_PDEATHSIG and signal reporting in the background (off the critical path)
  *   4. serve: RUN_TASK runs on the task thread; CANCEL interrupts it; SHUTDOWN exits;
- *      EOF on the channel means the parent is gone: halt.
+ *      EOF on the channel means the parent is gone: halt (the kernel closes the parent's end of
+ *      the socket however it died, so this is the parent-death watchdog; PDEATHSIG backs it up
+ *      for a parent whose socket outlives it in a forked grandchild).
+ *
+ * Exiting fast: HotSpot's VM_Exit waits up to 300 ms for threads that are inside native code
+ * (wait_for_threads_in_native_to_block), and our main thread sits in a blocking socket read.
+ * The shutdown hook therefore closes the channel, which wakes the reader out of native code, so
+ * an exiting worker takes milliseconds, not 300 ms. For the same reason no thread here blocks on
+ * stdin after the secret is read.
  *
  * Exit statuses: 0 after a one-shot task succeeded, 1 after it threw (Python's convention),
  * the code given by SHUTDOWN, 128+N after signal N (reported first with SIGNALLED), or whatever
@@ -47,10 +55,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class WorkerMain {
   private static final int EXIT_TASK_FAILED = 1;
   private static final int EXIT_PROTOCOL_ERROR = 71;
+  /** Exit status of a worker whose parent vanished; nobody observes it but the kernel. */
+  private static final int EXIT_PARENT_GONE = 70;
 
   private final FrameChannel channel;
   private final ValueEncoding encoding;
   private final AtomicBoolean outcomeSent = new AtomicBoolean();
+  private volatile boolean exiting;
   private volatile Thread taskThread;
   private volatile long runningTaskId = -1;
 
@@ -75,9 +86,8 @@ public final class WorkerMain {
     InputStream stdin = new FileInputStream(FileDescriptor.in);
     byte[] secret = stdin.readNBytes(FrameDescriptor.SECRET_BYTES);
     if (secret.length != FrameDescriptor.SECRET_BYTES) {
-      Runtime.getRuntime().halt(ParentWatchdog.EXIT_PARENT_GONE);
+      Runtime.getRuntime().halt(EXIT_PARENT_GONE);
     }
-    ParentWatchdog.start(stdin);
 
     SocketChannel socketChannel = SocketChannel.open(StandardProtocolFamily.UNIX);
     socketChannel.connect(UnixDomainSocketAddress.of(socket));
@@ -91,7 +101,7 @@ public final class WorkerMain {
         .addShutdownHook(
             Thread.ofPlatform()
                 .name("multiproc-exit-report")
-                .unstarted(() -> worker.report(new Exiting())));
+                .unstarted(worker::onShutdown));
     Thread.ofPlatform()
         .daemon()
         .name("multiproc-worker-setup")
@@ -99,9 +109,19 @@ public final class WorkerMain {
     worker.serve();
   }
 
+  private void onShutdown() {
+    exiting = true;
+    report(new Exiting());
+    try {
+      channel.close(); // wakes the reader out of native code; see the overview
+    } catch (IOException e) {
+      // already closed
+    }
+  }
+
   private void armSafetyNets(long parentPid) {
     if (!ParentDeathSignal.arm(parentPid)) {
-      Runtime.getRuntime().halt(ParentWatchdog.EXIT_PARENT_GONE);
+      Runtime.getRuntime().halt(EXIT_PARENT_GONE);
     }
     TerminationSignals.install(signal -> report(new Signalled(signal)));
   }
@@ -130,9 +150,14 @@ public final class WorkerMain {
         }
       }
     } catch (EOFException e) {
-      // The parent closed our channel: it is gone or done with us.
-      Runtime.getRuntime().halt(ParentWatchdog.EXIT_PARENT_GONE);
+      if (!exiting) {
+        // The parent closed our channel: it is gone or done with us.
+        Runtime.getRuntime().halt(EXIT_PARENT_GONE);
+      }
     } catch (IOException | RuntimeException e) {
+      if (exiting) {
+        return; // our shutdown hook closed the channel
+      }
       System.err.println("multiproc worker: protocol failure, exiting: " + e);
       Runtime.getRuntime().halt(EXIT_PROTOCOL_ERROR);
     }
@@ -184,7 +209,9 @@ public final class WorkerMain {
         channel.send(RemoteFailures.describe(run.taskId(), e, encoding));
       }
     } catch (IOException e) {
-      Runtime.getRuntime().halt(ParentWatchdog.EXIT_PARENT_GONE);
+      if (!exiting) {
+        Runtime.getRuntime().halt(EXIT_PARENT_GONE);
+      }
     }
   }
 

@@ -1,0 +1,51 @@
+package dev.multiproc.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code multiproc} command. Exit codes: 0 success, 1 the job failed, 2 bad usage, 3 a
+ * required external tool (e.g. {@code python3} for benchmarks) is missing.
+ */
+@Command(
+    name = "multiproc",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
+    description = "Python's multiprocessing model for Java 25: child JVMs, pools, shared memory, MapReduce.",
+    subcommands = {DemoCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+      "0:success",
+      "1:the job or benchmark failed",
+      "2:invalid command-line usage",
+      "3:a required external tool (python3) is missing"
+    })
+public final class MultiprocCommand implements Runnable {
+  /** Exit code when an external tool the command needs is missing. */
+  static final int EXIT_MISSING_TOOL = 3;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(System.out);
+  }
+
+  /**
+   * Runs the command.
+   *
+   * @param args command-line arguments
+   */
+  public static void main(String[] args) {
+    int code = new CommandLine(new MultiprocCommand()).setExecutionExceptionHandler(MultiprocCommand::onError).execute(args);
+    System.exit(code);
+  }
+
+  private static int onError(Exception e, CommandLine commandLine, CommandLine.ParseResult parseResult) {
+    commandLine.getErr().println("multiproc: " + e.getMessage());
+    if (Boolean.getBoolean("multiproc.debug")) {
+      e.printStackTrace(commandLine.getErr());
+    }
+    return e instanceof MissingToolException ? EXIT_MISSING_TOOL : 1;
+  }
+}

@@ -1,0 +1,7 @@
+/** The {@code multiproc} command-line tool: demos, benchmarks and jobs. Exports nothing. */
+module dev.multiproc.cli {
+  requires dev.multiproc;
+  requires info.picocli;
+
+  opens dev.multiproc.cli to info.picocli;
+}
