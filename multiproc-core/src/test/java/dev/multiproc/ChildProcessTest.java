@@ -227,6 +227,27 @@ class ChildProcessTest {
     assertThat(Long.parseLong(parts[1])).isBetween(40L, 64L);
   }
 
+  /** Workers default to SerialGC; a collector the user names wins. */
+  @Test
+  void gcDefault_isSerial_unlessChosen() throws Exception {
+    ChildProcess<String> serial = ChildProcess.of(ChildProcessTest::collectors);
+    ChildProcess<String> parallel = ChildProcess.builder(ChildProcessTest::collectors).jvmOptions("-XX:+UseParallelGC").build();
+    serial.start();
+    parallel.start();
+    assertThat(serial.result()).contains("MarkSweepCompact");
+    assertThat(parallel.result()).contains("PS MarkSweep");
+  }
+
+  /** The child's collector names, read reflectively (the test module does not read java.management). */
+  static String collectors() throws Exception {
+    Object beans = Class.forName("java.lang.management.ManagementFactory").getMethod("getGarbageCollectorMXBeans").invoke(null);
+    StringBuilder names = new StringBuilder();
+    for (Object bean : (java.util.List<?>) beans) {
+      names.append(Class.forName("java.lang.management.MemoryManagerMXBean").getMethod("getName").invoke(bean)).append(' ');
+    }
+    return names.toString();
+  }
+
   /** A bad JVM option fails start() with a clear error instead of hanging. */
   @Test
   void badJvmOption_failsStart() {

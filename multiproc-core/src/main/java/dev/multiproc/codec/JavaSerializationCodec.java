@@ -23,7 +23,7 @@ import java.lang.invoke.SerializedLambda;
  * captured it — so the mistake surfaces when the task is submitted, never inside the child.
  *
  * <p>Decoding runs behind a filter: graph limits (depth 1000, 10 million references, arrays of at
- * most 2^30 elements), a deny-list of well-known deserialization gadget packages, and, if the
+ * most 2^30 elements, and never more elements than the input has bytes), a deny-list of well-known deserialization gadget packages, and, if the
  * system property {@value #FILTER_PROPERTY} is set, that pattern first (syntax of {@link
  * ObjectInputFilter.Config#createFilter}; end it with {@code !*} to make it an allow-list). The
  * channel it decodes from is already authenticated (only a process holding the per-worker secret
@@ -70,7 +70,11 @@ public final class JavaSerializationCodec implements Codec {
   @Override
   public Object decode(byte[] bytes) throws IOException, ClassNotFoundException {
     try (ObjectInputStream in = new ContextObjectInputStream(new ByteArrayInputStream(bytes))) {
-      in.setObjectInputFilter(filter);
+      // No array can hold more elements than the stream has bytes (each element takes at least
+      // one): refuse such a claim before ObjectInputStream allocates it.
+      int available = bytes.length;
+      in.setObjectInputFilter(
+          info -> info.arrayLength() > available ? ObjectInputFilter.Status.REJECTED : filter.checkInput(info));
       return in.readObject();
     } catch (InvalidClassException e) {
       if (e.getMessage() != null && e.getMessage().contains("REJECTED")) {

@@ -7,6 +7,9 @@ import java.io.IOException;
 import java.io.StreamCorruptedException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -17,10 +20,13 @@ import java.nio.charset.StandardCharsets;
  * <pre>
  * +---------+------------------------------------------+
  * | tag u8  | NULL: nothing   BYTES: the bytes          |
- * |         | INTS/LONGS/DOUBLES: little-endian values  |
+ * |         | INTS/LONGS/DOUBLES: native-order values   |
  * |         | STRING: UTF-8   CODEC: the codec's bytes  |
  * +---------+------------------------------------------+
  * </pre>
+ *
+ * Arrays travel in the machine's native byte order: parent and children share a machine, and a
+ * cluster backend must not use this encoding across hosts of different endianness.
  */
 public final class ValueEncoding {
   private static final byte NULL = 0;
@@ -98,10 +104,19 @@ public final class ValueEncoding {
       case INTS -> elements(body, Integer.BYTES).toArray(ValueLayout.JAVA_INT_UNALIGNED);
       case LONGS -> elements(body, Long.BYTES).toArray(ValueLayout.JAVA_LONG_UNALIGNED);
       case DOUBLES -> elements(body, Double.BYTES).toArray(ValueLayout.JAVA_DOUBLE_UNALIGNED);
-      case STRING -> new String(bytes, 1, bytes.length - 1, StandardCharsets.UTF_8);
+      case STRING -> decodeUtf8(bytes);
       case CODEC -> codec.decode(body.toArray(ValueLayout.JAVA_BYTE));
       default -> throw new StreamCorruptedException("unknown value tag " + bytes[0]);
     };
+  }
+
+  private static String decodeUtf8(byte[] bytes) throws CharacterCodingException {
+    return StandardCharsets.UTF_8
+        .newDecoder()
+        .onMalformedInput(CodingErrorAction.REPORT)
+        .onUnmappableCharacter(CodingErrorAction.REPORT)
+        .decode(ByteBuffer.wrap(bytes, 1, bytes.length - 1))
+        .toString();
   }
 
   private static MemorySegment elements(MemorySegment body, int size) throws StreamCorruptedException {

@@ -51,6 +51,7 @@ final class JvmCommandLine {
     if (filter != null) {
       command.add("-D" + JavaSerializationCodec.FILTER_PROPERTY + "=" + filter);
     }
+    command.addAll(defaultOptions(spec));
     command.addAll(spec.jvmOptions());
     command.addAll(extraOptions);
     command.add("@" + argfile(classPath()));
@@ -63,11 +64,22 @@ final class JvmCommandLine {
     return command;
   }
 
+  /**
+   * Options a worker gets unless the user chose otherwise. SerialGC: it initializes fastest (a cold
+   * start is on the user's clock) and runs no concurrent GC threads that would compete with
+   * sibling workers for cores; a user who names any collector gets that one instead.
+   */
+  static List<String> defaultOptions(LaunchSpec spec) {
+    boolean choosesGc = spec.jvmOptions().stream().anyMatch(o -> o.matches("-XX:[+-]Use\\w*GC"));
+    return choosesGc ? List.of() : List.of("-XX:+UseSerialGC");
+  }
+
   /** {@return the command that assembles an AOT cache from a training run's configuration} */
   static List<String> aotAssembly(LaunchSpec spec, Path configuration, Path cache) {
     List<String> command = new ArrayList<>();
     command.add(javaBinary());
     command.add("--enable-native-access=ALL-UNNAMED");
+    command.addAll(defaultOptions(spec));
     command.addAll(spec.jvmOptions());
     command.add("-XX:AOTMode=create");
     command.add("-XX:AOTConfiguration=" + configuration);

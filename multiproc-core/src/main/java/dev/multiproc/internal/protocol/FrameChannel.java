@@ -39,11 +39,11 @@ public final class FrameChannel implements AutoCloseable {
    * @throws IOException if the channel fails
    */
   public void send(Message message) throws IOException {
-    ByteBuffer frame = MessageCodec.encode(message);
-    int length = frame.remaining() - FrameDescriptor.LENGTH_FIELD_BYTES;
+    long length = MessageCodec.frameLength(message); // checked before any buffer exists
     if (length > maxFrameBytes) {
       throw new FrameTooLargeException(length, maxFrameBytes);
     }
+    ByteBuffer frame = MessageCodec.encode(message);
     writeLock.lock();
     try {
       while (frame.hasRemaining()) {

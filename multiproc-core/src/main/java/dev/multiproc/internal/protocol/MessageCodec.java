@@ -83,6 +83,62 @@ public final class MessageCodec {
   }
 
   /**
+   * Computes the value of the length field {@link #encode} would write, without encoding: lets a
+   * sender refuse an oversized message before allocating its frame.
+   *
+   * @param message the message
+   * @return the frame length (kind byte plus body), in long arithmetic so it cannot overflow
+   */
+  public static long frameLength(Message message) {
+    long body =
+        switch (message) {
+          case Hello h -> 4 + 2 + stringLength(h.workerId()) + 4L + h.secret().length + 8;
+          case RunTask r -> 8 + 1 + 4L + r.payload().length;
+          case TaskResult r -> 8 + 4L + r.payload().length;
+          case TaskFailure f -> 8 + descriptionLength(f.description()) + 4L + f.encoded().length;
+          case Heartbeat h -> 8;
+          case Cancel c -> 8;
+          case Shutdown s -> 4;
+          case Signalled s -> 4;
+          case Exiting e -> 0;
+        };
+    return FrameDescriptor.KIND_FIELD_BYTES + body;
+  }
+
+  private static long stringLength(String s) {
+    long utf8 = 0;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < 0x80) {
+        utf8 += 1;
+      } else if (c < 0x800) {
+        utf8 += 2;
+      } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+        utf8 += 4;
+        i++;
+      } else {
+        utf8 += 3; // includes a lone surrogate, which String.getBytes replaces by '?' (1 byte): an overestimate
+      }
+    }
+    return 4 + utf8;
+  }
+
+  private static long nullableStringLength(String s) {
+    return 1 + (s == null ? 0 : stringLength(s));
+  }
+
+  private static long descriptionLength(ThrowableDescription d) {
+    long n = 0;
+    for (ThrowableDescription c = d; c != null; c = c.cause()) {
+      n += stringLength(c.className()) + nullableStringLength(c.message()) + 4 + 1;
+      for (ThrowableDescription.Frame f : c.stack()) {
+        n += stringLength(f.declaringClass()) + stringLength(f.methodName()) + nullableStringLength(f.fileName()) + 4;
+      }
+    }
+    return n;
+  }
+
+  /**
    * Decodes one frame's kind and body (everything after the length prefix).
    *
    * @param frame the bytes after the length field; consumed entirely on success
@@ -212,8 +268,12 @@ public final class MessageCodec {
 
     private void ensure(int n) {
       if (buf.remaining() < n) {
-        int needed = buf.position() + n;
-        ByteBuffer bigger = ByteBuffer.allocate(Math.max(needed, buf.capacity() * 2));
+        long needed = (long) buf.position() + n;
+        if (needed > Integer.MAX_VALUE - 8) {
+          throw new IllegalArgumentException("message of " + needed + " bytes cannot be framed");
+        }
+        int grown = (int) Math.min(Integer.MAX_VALUE - 8, Math.max(needed, 2L * buf.capacity()));
+        ByteBuffer bigger = ByteBuffer.allocate(grown);
         buf.flip();
         bigger.put(buf);
         buf = bigger;

@@ -1,0 +1,312 @@
+package dev.multiproc.internal.codec;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.multiproc.TaskNotSerializableException;
+import dev.multiproc.codec.JavaSerializationCodec;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.ObjectOutputStream;
+import java.io.Serial;
+import java.io.Serializable;
+import java.io.StreamCorruptedException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** ValueEncoding over the default JavaSerializationCodec: raw fast paths, codec fallback, corrupt input. */
+@Timeout(value = 15, unit = TimeUnit.SECONDS)
+class ValueEncodingTest {
+
+  private static final Set<Integer> KNOWN_TAGS = Set.of(0, 1, 2, 3, 4, 5, 15);
+
+  private final ValueEncoding encoding = new ValueEncoding(new JavaSerializationCodec());
+
+  /** A serializable record: goes through the codec. */
+  record Point(int x, String label, long[] extra) implements Serializable {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Point p && p.x == x && p.label.equals(label) && Arrays.equals(p.extra, extra);
+    }
+
+    @Override
+    public int hashCode() {
+      return 31 * x + label.hashCode();
+    }
+  }
+
+  /** A serializable class with a cycle and a null field: goes through the codec. */
+  static final class Node implements Serializable {
+    @Serial private static final long serialVersionUID = 1L;
+    final String name;
+    Node next;
+    final String nothing = null;
+
+    Node(String name) {
+      this.name = name;
+    }
+  }
+
+  /** null round-trips as the single tag byte 0. */
+  @Test
+  void encodeThenDecode_null_roundTripsAsOneByte() throws Exception {
+    byte[] bytes = encoding.encode(null);
+
+    assertThat(bytes).containsExactly(0);
+    assertThat(encoding.decode(bytes)).isNull();
+  }
+
+  /** byte[] of any length (empty included) round-trips raw: tag 1 then the bytes, and decode returns a fresh copy. */
+  @Test
+  void encodeThenDecode_byteArray_roundTripsRaw() throws Exception {
+    Random random = new Random(1);
+    for (int n : new int[] {0, 1, 7, 8, 1000, 100_000}) {
+      byte[] value = new byte[n];
+      random.nextBytes(value);
+
+      byte[] bytes = encoding.encode(value);
+      Object decoded = encoding.decode(bytes);
+
+      assertThat(bytes).hasSize(n + 1).startsWith(1);
+      assertThat(Arrays.copyOfRange(bytes, 1, bytes.length)).isEqualTo(value);
+      assertThat(decoded).isInstanceOf(byte[].class).isEqualTo(value).isNotSameAs(value);
+    }
+  }
+
+  /** int[] round-trips with extremes, empty included; the body is 4 little-endian bytes per element. */
+  @Test
+  void encodeThenDecode_intArray_roundTripsLittleEndian() throws Exception {
+    int[] value = {0, 1, -1, Integer.MIN_VALUE, Integer.MAX_VALUE, 0x01020304};
+
+    byte[] bytes = encoding.encode(value);
+
+    assertThat(bytes).hasSize(1 + 4 * value.length).startsWith(2);
+    assertThat(ByteBuffer.wrap(bytes, 1, 4).order(ByteOrder.LITTLE_ENDIAN).getInt()).isZero();
+    assertThat(ByteBuffer.wrap(bytes, 1 + 4 * 5, 4).order(ByteOrder.LITTLE_ENDIAN).getInt()).isEqualTo(0x01020304);
+    assertThat((int[]) encoding.decode(bytes)).containsExactly(value);
+    assertThat((int[]) encoding.decode(encoding.encode(new int[0]))).isEmpty();
+  }
+
+  /** long[] round-trips with extremes, empty and large ones included. */
+  @Test
+  void encodeThenDecode_longArray_roundTrips() throws Exception {
+    long[] value = {0, 1, -1, Long.MIN_VALUE, Long.MAX_VALUE, 0x0102030405060708L};
+    long[] large = new Random(2).longs(100_000).toArray();
+
+    assertThat(encoding.encode(value)).hasSize(1 + 8 * value.length).startsWith(3);
+    assertThat((long[]) encoding.decode(encoding.encode(value))).containsExactly(value);
+    assertThat((long[]) encoding.decode(encoding.encode(large))).containsExactly(large);
+    assertThat((long[]) encoding.decode(encoding.encode(new long[0]))).isEmpty();
+  }
+
+  /** double[] round-trips bit for bit: NaN (canonical and with a payload), -0.0, infinities, subnormals. */
+  @Test
+  void encodeThenDecode_doubleArray_roundTripsBitForBit() throws Exception {
+    double[] value = {
+      0.0, -0.0, Double.NaN, Double.longBitsToDouble(0x7FF0_0000_0000_0001L), Double.longBitsToDouble(0xFFF8_0000_0000_1234L),
+      Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.MIN_VALUE, -Double.MIN_NORMAL, Double.MAX_VALUE, Math.PI
+    };
+
+    byte[] bytes = encoding.encode(value);
+    double[] decoded = (double[]) encoding.decode(bytes);
+
+    assertThat(bytes).hasSize(1 + 8 * value.length).startsWith(4);
+    assertThat(decoded).hasSameSizeAs(value);
+    for (int i = 0; i < value.length; i++) {
+      assertThat(Double.doubleToRawLongBits(decoded[i])).as("element %d", i).isEqualTo(Double.doubleToRawLongBits(value[i]));
+    }
+    assertThat((double[]) encoding.decode(encoding.encode(new double[0]))).isEmpty();
+  }
+
+  /** Strings round-trip as UTF-8 behind tag 5: empty, NUL, accents, CJK, emoji (surrogate pairs), max code point. */
+  @ParameterizedTest
+  @ValueSource(strings = {"", "\0", "plain ascii", "ünïcödé", "日本語テキスト", "\uD83D\uDE00 emoji \uD83C\uDDEB\uD83C\uDDF7", "\uDBFF\uDFFF", "a\u0000b\u007F\u0080\u07FF\u0800\uFFFF"})
+  void encodeThenDecode_string_roundTripsAsUtf8(String value) throws Exception {
+    byte[] bytes = encoding.encode(value);
+
+    assertThat(bytes).startsWith(5);
+    assertThat(Arrays.copyOfRange(bytes, 1, bytes.length)).isEqualTo(value.getBytes(StandardCharsets.UTF_8));
+    assertThat(encoding.decode(bytes)).isEqualTo(value);
+  }
+
+  /** A long string of random valid code points round-trips. */
+  @Test
+  void encodeThenDecode_randomUnicodeString_roundTrips() throws Exception {
+    int[] codePoints =
+        new Random(3).ints(50_000, 0, Character.MAX_CODE_POINT + 1).filter(cp -> cp < 0xD800 || cp > 0xDFFF).toArray();
+    String value = new String(codePoints, 0, codePoints.length);
+
+    assertThat(encoding.decode(encoding.encode(value))).isEqualTo(value);
+  }
+
+  /** Serializable values without a raw path (record, boxed, collections, a cyclic graph) go through the codec (tag 15) and come back equal. */
+  @Test
+  void encodeThenDecode_serializableObject_roundTripsThroughCodec() throws Exception {
+    Point point = new Point(-5, "p ✓", new long[] {1, 2});
+    Map<String, Object> map = new LinkedHashMap<>();
+    map.put("point", point);
+    map.put("ints", new int[] {1});
+    map.put("null", null);
+    List<Object> values = List.of(point, 42, 3.5, 'c', new ArrayList<>(List.of("a", "b")), map, new String[] {"x"});
+
+    for (Object value : values) {
+      byte[] bytes = encoding.encode(value);
+      assertThat(bytes[0]).as("tag of %s", value.getClass()).isEqualTo((byte) 15);
+      assertThat(encoding.decode(bytes)).usingRecursiveComparison().isEqualTo(value);
+    }
+
+    Node a = new Node("a");
+    Node b = new Node("b");
+    a.next = b;
+    b.next = a;
+    Node decoded = (Node) encoding.decode(encoding.encode(a));
+    assertThat(decoded.name).isEqualTo("a");
+    assertThat(decoded.next.name).isEqualTo("b");
+    assertThat(decoded.next.next).isSameAs(decoded);
+    assertThat(decoded.nothing).isNull();
+  }
+
+  /** A value that is not serializable is refused at encode time with TaskNotSerializableException. */
+  @Test
+  void encode_nonSerializable_throwsTaskNotSerializable() {
+    Object notSerializable = new Object();
+
+    assertThatThrownBy(() -> encoding.encode(notSerializable)).isInstanceOf(TaskNotSerializableException.class);
+    assertThatThrownBy(() -> encoding.encode(List.of(new Object()))).isInstanceOf(TaskNotSerializableException.class);
+  }
+
+  /** An empty array is corrupt: StreamCorruptedException. */
+  @Test
+  void decode_emptyArray_throwsStreamCorrupted() {
+    assertThatThrownBy(() -> encoding.decode(new byte[0]))
+        .isInstanceOf(StreamCorruptedException.class)
+        .hasMessageContaining("empty");
+  }
+
+  /** Every tag byte that is not a known tag is refused with StreamCorruptedException naming it, whatever follows. */
+  @Test
+  void decode_unknownTag_throwsStreamCorrupted() {
+    for (int tag = 0; tag < 256; tag++) {
+      if (KNOWN_TAGS.contains(tag)) {
+        continue;
+      }
+      for (byte[] body : List.of(new byte[0], new byte[] {1, 2, 3, 4, 5, 6, 7, 8})) {
+        byte[] bytes = new byte[1 + body.length];
+        bytes[0] = (byte) tag;
+        System.arraycopy(body, 0, bytes, 1, body.length);
+
+        assertThatThrownBy(() -> encoding.decode(bytes))
+            .as("tag %d", tag)
+            .isInstanceOf(StreamCorruptedException.class)
+            .hasMessage("unknown value tag " + (byte) tag);
+      }
+    }
+  }
+
+  /** An int[] body whose length is not a multiple of 4, or a long[]/double[] body not a multiple of 8, is refused with StreamCorruptedException. */
+  @ParameterizedTest
+  @MethodSource("ragged")
+  void decode_arrayBodyNotMultipleOfElementSize_throwsStreamCorrupted(int tag, int bodyLength) {
+    byte[] bytes = new byte[1 + bodyLength];
+    bytes[0] = (byte) tag;
+
+    assertThatThrownBy(() -> encoding.decode(bytes))
+        .isInstanceOf(StreamCorruptedException.class)
+        .hasMessageContaining("array body of " + bodyLength + " bytes is not a multiple of " + (tag == 2 ? 4 : 8));
+  }
+
+  static Stream<Arguments> ragged() {
+    List<Arguments> cases = new ArrayList<>();
+    for (int n = 1; n < 20; n++) {
+      if (n % 4 != 0) {
+        cases.add(Arguments.of(2, n));
+      }
+      if (n % 8 != 0) {
+        cases.add(Arguments.of(3, n));
+        cases.add(Arguments.of(4, n));
+      }
+    }
+    cases.add(Arguments.of(2, 4001));
+    cases.add(Arguments.of(3, 8003));
+    cases.add(Arguments.of(4, 8004));
+    return cases.stream();
+  }
+
+  /** Every truncation of a codec-encoded value throws an IOException (or ClassNotFoundException), never anything else. */
+  @Test
+  void decode_truncatedCodecValue_throwsIOException() throws Exception {
+    Map<String, Object> value = new LinkedHashMap<>();
+    value.put("point", new Point(1, "one", new long[] {7}));
+    value.put("list", new ArrayList<>(List.of(1, 2L, "three")));
+    byte[] bytes = encoding.encode(value);
+
+    for (int cut = 1; cut < bytes.length; cut++) {
+      byte[] truncated = Arrays.copyOf(bytes, cut);
+      Throwable thrown = catchThrowable(() -> encoding.decode(truncated));
+      assertThat(thrown).as("cut at %d of %d", cut, bytes.length).isInstanceOfAny(IOException.class, ClassNotFoundException.class);
+    }
+  }
+
+  /** Random bytes behind every tag decode to a value or throw an IOException (or ClassNotFoundException), never anything else. */
+  @Test
+  void decode_randomBytes_throwOnlyCheckedExceptions() {
+    Random random = new Random(4);
+    int[] tags = KNOWN_TAGS.stream().mapToInt(Integer::intValue).sorted().toArray();
+    for (int i = 0; i < 20_000; i++) {
+      byte[] bytes = new byte[random.nextInt(40)];
+      random.nextBytes(bytes);
+      if (bytes.length > 0 && random.nextBoolean()) {
+        bytes[0] = (byte) tags[random.nextInt(tags.length)];
+      }
+      Throwable thrown = catchThrowable(() -> encoding.decode(bytes));
+      if (thrown != null) {
+        assertThat(thrown).as("decode of %s", Arrays.toString(bytes)).isInstanceOfAny(IOException.class, ClassNotFoundException.class);
+      }
+    }
+  }
+
+  /** 44 codec bytes claiming an 8 GiB long[] are corrupt input: an IOException, not an OutOfMemoryError or a multi-GiB allocation. */
+  @Test
+  void decode_codecValueClaimingHugeArray_throwsIOException() throws Exception {
+    // Only meaningful where 8 GiB cannot be allocated; elsewhere it would allocate it and time out.
+    assumeTrue(Runtime.getRuntime().maxMemory() < 8L << 30, "heap too large to observe the failure quickly");
+    ByteArrayOutputStream serialized = new ByteArrayOutputStream();
+    try (ObjectOutputStream out = new ObjectOutputStream(serialized)) {
+      out.writeObject(new long[] {1, 2});
+    }
+    byte[] bytes = serialized.toByteArray();
+    // The element count sits just before the two longs; claim 2^30 - 16 elements (8 GiB), within the filter's maxarray.
+    ByteBuffer.wrap(bytes).putInt(bytes.length - 2 * Long.BYTES - Integer.BYTES, (1 << 30) - 16);
+    byte[] hostile = new byte[1 + bytes.length];
+    hostile[0] = 15;
+    System.arraycopy(bytes, 0, hostile, 1, bytes.length);
+
+    Throwable thrown = catchThrowable(() -> encoding.decode(hostile));
+
+    assertThat(thrown).as("decode of %d hostile bytes", hostile.length).isInstanceOf(IOException.class);
+  }
+
+  /** A lone surrogate, which UTF-8 cannot carry, becomes '?' (documents current, lossy behaviour; never an exception). */
+  @Test
+  void encodeThenDecode_loneSurrogate_becomesQuestionMark() throws Exception {
+    assertThat(encoding.decode(encoding.encode("a\uD800b"))).isEqualTo("a?b");
+  }
+}
