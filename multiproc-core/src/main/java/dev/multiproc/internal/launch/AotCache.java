@@ -33,12 +33,12 @@ import java.util.concurrent.TimeUnit;
  * form (-XX:AOTMode=record, then -XX:AOTMode=create) so we wait for the assembly ourselves; the
  * one-step -XX:AOTCacheOutput returns before its assembly child has written the file.
  *
- * The cache is only valid for one JDK build, class path and set of JVM options, so it is keyed by
- * a hash of all of them and lives in ~/.cache/multiproc/aot/<hash>.aot. It is built lazily: the
+ * The cache is only valid for one JDK build, class path (down to each jar's size and modification
+ * time) and set of JVM options, so it is keyed by a hash of all of them and lives in ~/.cache/multiproc/aot/<hash>.aot. It is built lazily: the
  * first launch with a new key starts a background training worker and itself runs without a
- * cache; later launches use it once the file exists. The JVM validates the file itself and falls
- * back to a normal start when it does not match (e.g. a rebuilt jar), so a stale cache costs time,
- * never correctness. -Dmultiproc.aot=off disables all of this; so does a class path with class
+ * cache; later launches use it once the file exists. We do not rely on the JVM noticing a rebuilt
+ * jar: on JDK 25.0.3 it served archived classes of a jar that had since been rebuilt, so the key
+ * changes with any jar and a stale cache is simply never opened. -Dmultiproc.aot=off disables all of this; so does a class path with class
  * directories (IDE and test runs), which the JVM cannot archive.
  */
 /** Records and applies the JDK AOT cache for worker JVMs. */
@@ -242,13 +242,24 @@ public final class AotCache {
   private static String key(LaunchSpec spec) {
     try {
       MessageDigest digest = MessageDigest.getInstance("SHA-256");
-      for (String part :
-          List.of(
-              System.getProperty("java.home"),
-              System.getProperty("java.vm.version"),
-              JvmCommandLine.classPath(),
-              String.join("\u0000", spec.jvmOptions()),
-              spec.codecClass())) {
+      List<String> parts = new ArrayList<>();
+      parts.add(System.getProperty("java.home"));
+      parts.add(System.getProperty("java.vm.version"));
+      // Every jar's size and modification time: the JVM does not re-validate every class path
+      // entry of an AOT cache (we saw a rebuilt jar's stale classes served), so a changed jar must
+      // mean a different cache.
+      for (String entry : JvmCommandLine.classPath().split(java.io.File.pathSeparator)) {
+        Path path = Path.of(entry);
+        parts.add(entry);
+        try {
+          parts.add(Files.size(path) + "@" + Files.getLastModifiedTime(path).toMillis());
+        } catch (IOException e) {
+          parts.add("missing");
+        }
+      }
+      parts.add(String.join("\u0000", spec.jvmOptions()));
+      parts.add(spec.codecClass());
+      for (String part : parts) {
         digest.update(part.getBytes(StandardCharsets.UTF_8));
         digest.update((byte) 0);
       }
@@ -257,4 +268,5 @@ public final class AotCache {
       throw new AssertionError("SHA-256 is always present", e);
     }
   }
+
 }
