@@ -230,23 +230,31 @@ public final class ChildProcess<R> {
         throw new MultiprocException(
             name + ": the task is " + payload.length + " bytes, over maxMessageBytes " + spec.maxFrameBytes());
       }
+      RunTask run = new RunTask(1, true, payload);
       WorkerHandle launched;
+      boolean queued = false;
       try {
-        launched =
-            startMethod.standbyProcesses() > 0
-                ? StandbyProcesses.take(spec, startMethod.standbyProcesses(), name)
-                : WorkerLauncher.launch(spec, name);
+        if (startMethod.standbyProcesses() > 0) {
+          launched = StandbyProcesses.take(spec, startMethod.standbyProcesses(), name);
+        } else {
+          // The task rides along with the launch: the child decodes it while the handshake completes.
+          launched = WorkerLauncher.launch(spec, name, run);
+          queued = true;
+        }
       } catch (RuntimeException e) {
         startFailure = e;
         throw e;
       }
-      launched.listen(new OutcomeListener());
+      OutcomeListener listener = new OutcomeListener(launched);
       worker = launched;
-      try {
-        launched.send(new RunTask(1, true, payload));
-      } catch (IOException e) {
-        // The child died between connecting and now; join() reports how it ended.
-        channelError = e;
+      launched.listen(listener);
+      if (!queued) {
+        try {
+          launched.send(run);
+        } catch (IOException e) {
+          // The child died between connecting and now; join() reports how it ended.
+          channelError = e;
+        }
       }
     }
   }
@@ -437,11 +445,23 @@ public final class ChildProcess<R> {
   }
 
   private final class OutcomeListener implements WorkerHandle.Listener {
+    private final WorkerHandle handle;
+
+    OutcomeListener(WorkerHandle handle) {
+      this.handle = handle;
+    }
+
     @Override
     public void onMessage(Message message) {
       switch (message) {
-        case TaskResult r -> outcome = r;
-        case TaskFailure f -> outcome = f;
+        case TaskResult r -> {
+          outcome = r;
+          handle.release(); // its last word: let it exit without waiting on its stdin
+        }
+        case TaskFailure f -> {
+          outcome = f;
+          handle.release();
+        }
         case Signalled s -> lastWord = s;
         case Exiting e -> {
           if (!(lastWord instanceof Signalled)) {

@@ -26,7 +26,7 @@ import java.util.concurrent.TimeUnit;
 /*
  * Overview: the JDK 25 AOT cache (JEP 483/514) for worker JVMs.
  *
- * A worker spends most of its start-up loading and linking the same classes every time (sockets,
+ * A worker spends most of its start-up loading and linking the same classes every time (streams,
  * object streams, lambda deserialization). An AOT cache, recorded once by a training run with
  * -XX:AOTMode=record and used afterwards with -XX:AOTCache, makes those classes arrive loaded and
  * linked (MEASURED.md: ~93 ms -> ~70 ms for a worker-like child). Recording uses the two-step
@@ -142,11 +142,14 @@ public final class AotCache {
               spec,
               "aot-training",
               List.of("-XX:AOTMode=record", "-XX:AOTConfiguration=" + configuration, "-Xlog:aot=off", "-Xlog:cds=off"),
-              true);
+              true,
+              null);
       worker.listen(
           new WorkerHandle.Listener() {
             @Override
-            public void onMessage(Message message) {}
+            public void onMessage(Message message) {
+              worker.release(); // the outcome is its last word: let it exit without delay
+            }
 
             @Override
             public void onChannelEnd(IOException error) {}

@@ -42,7 +42,7 @@ final class JvmCommandLine {
     return classPath.isEmpty() ? modulePath : classPath + File.pathSeparator + modulePath;
   }
 
-  static List<String> build(LaunchSpec spec, String workerId, String displayName, List<String> extraOptions) {
+  static List<String> build(LaunchSpec spec, Path upFifo, String workerId, String displayName, List<String> extraOptions) {
     List<String> command = new ArrayList<>(16 + spec.jvmOptions().size());
     command.add(javaBinary());
     command.add("-D" + WORKER_NAME_PROPERTY + "=" + displayName);
@@ -56,7 +56,7 @@ final class JvmCommandLine {
     command.addAll(extraOptions);
     command.add("@" + argfile(classPath()));
     command.add(WorkerMain.class.getName());
-    command.add(ChannelListener.instance().socketPath().toString());
+    command.add(upFifo.toString());
     command.add(workerId);
     command.add(Long.toString(ProcessHandle.current().pid()));
     command.add(spec.codecClass());

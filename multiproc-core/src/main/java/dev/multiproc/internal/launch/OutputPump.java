@@ -8,7 +8,7 @@ import java.util.function.Supplier;
 /**
  * Copies a child's stdout or stderr into this JVM's {@code System.out}/{@code System.err} as
  * bytes arrive. Looked up per write, so a test or an application that redirects {@code System.out}
- * sees its children's output too. The control channel is a separate socket: user output can never
+ * sees its children's output too. The control channel is a separate pair of pipes: user output can never
  * corrupt it.
  */
 final class OutputPump {

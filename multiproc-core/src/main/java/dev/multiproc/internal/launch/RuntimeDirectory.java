@@ -11,9 +11,9 @@ import java.util.HexFormat;
 import java.util.stream.Stream;
 
 /**
- * This JVM's private directory for worker sockets and launch files: {@code multiproc-<pid>-<random>}
+ * This JVM's private directory for worker FIFOs and launch files: {@code multiproc-<pid>-<random>}
  * under {@code $XDG_RUNTIME_DIR} or {@code /tmp}, created with mode 0700 so no other user can
- * reach a socket in it. Removed at exit; directories left by parents that died (SIGKILL) are
+ * reach a channel in it. Removed at exit; directories left by parents that died (SIGKILL) are
  * removed when the next parent starts.
  */
 final class RuntimeDirectory {
@@ -45,7 +45,7 @@ final class RuntimeDirectory {
   }
 
   private static Path base() {
-    // Unix-domain socket paths are limited to 107 bytes: prefer short, private locations.
+    // Prefer a short, private location (and keep paths well under 107 bytes should a socket live here).
     String xdg = System.getenv("XDG_RUNTIME_DIR");
     if (xdg != null && !xdg.isBlank() && xdg.length() < 60 && Files.isDirectory(Path.of(xdg))) {
       return Path.of(xdg);

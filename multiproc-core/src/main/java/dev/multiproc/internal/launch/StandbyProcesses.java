@@ -60,7 +60,7 @@ public final class StandbyProcesses {
       }
     }
     standby.refill();
-    return WorkerLauncher.launch(spec, displayName);
+    return WorkerLauncher.launch(spec, displayName, null);
   }
 
   /**
@@ -90,7 +90,7 @@ public final class StandbyProcesses {
   private void startOne() {
     try {
       String name = ProcessHandle.current().pid() + "/standby-" + STANDBY_NAMES.incrementAndGet();
-      WorkerHandle worker = WorkerLauncher.launch(spec, name);
+      WorkerHandle worker = WorkerLauncher.launch(spec, name, null);
       if (warmUp(worker)) {
         ready.add(worker);
       } else {

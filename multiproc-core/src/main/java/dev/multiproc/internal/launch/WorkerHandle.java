@@ -1,9 +1,20 @@
 package dev.multiproc.internal.launch;
 
 import dev.multiproc.internal.protocol.FrameChannel;
+import dev.multiproc.internal.protocol.FrameDescriptor;
 import dev.multiproc.internal.protocol.Message;
+import dev.multiproc.internal.protocol.Message.Exiting;
+import dev.multiproc.internal.protocol.Message.Hello;
+import dev.multiproc.internal.protocol.Message.Signalled;
+import dev.multiproc.internal.protocol.ProtocolException;
 import java.io.EOFException;
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -12,10 +23,22 @@ import java.util.concurrent.TimeUnit;
 /*
  * Overview: the parent's end of one live child JVM.
  *
- * A reader virtual thread takes messages off the channel and hands them to the current Listener.
- * The listener can be set after the reader started (a standby worker is warmed up with one
- * listener and handed to a ChildProcess with another); messages that arrive with no listener are
- * kept and replayed, so nothing is dropped.
+ * The channel is two pipes. Parent -> child: the child's stdin (only the parent holds its write
+ * end, so nothing else can inject a task). Child -> parent: a FIFO in the 0700 runtime
+ * directory, created per worker and unlinked as soon as both ends are open. The first frame on
+ * the FIFO must be HELLO with this worker's id, its 32-byte secret and its pid; anything else
+ * (another local process that opened the FIFO first) fails the launch and kills the child.
+ *
+ * A platform reader thread opens the FIFO (blocking until the child opens its end: the open is
+ * unblocked by us if the child dies first), checks HELLO, then hands each message to the current
+ * Listener. The listener can be set after the reader started (a standby worker is warmed up with
+ * one listener and handed to a ChildProcess with another); messages that arrive with nobody
+ * listening are kept and replayed, so nothing is dropped.
+ *
+ * release() closes the child's stdin. A child that is exiting has its main thread blocked in a
+ * read of stdin, i.e. inside native code, and HotSpot's exit waits up to 300 ms for such
+ * threads; EOF on stdin lets it leave at once. So the parent releases a child as soon as it has
+ * its last word (the outcome of a one-shot task, EXITING, SIGNALLED).
  *
  * terminated() completes once the process has exited, the channel has ended, and the output
  * pumps have drained (pumps get a short grace period: a grandchild that inherited the pipe must
@@ -45,24 +68,39 @@ public final class WorkerHandle {
   private final String workerId;
   private final String displayName;
   private final Process process;
-  private final FrameChannel channel;
-  private final long pid;
+  private final FrameChannel down;
+  private final Path upFifo;
+  private final byte[] secret;
+  private final int maxFrameBytes;
   private final List<Thread> pumps;
+  private final CompletableFuture<Void> connected = new CompletableFuture<>();
   private final CompletableFuture<Void> channelEnded = new CompletableFuture<>();
   private final CompletableFuture<Void> terminated;
   private final List<Message> unclaimed = new ArrayList<>();
   private Listener listener;
   private boolean ended;
   private IOException endError;
+  private volatile boolean upOpened;
 
-  WorkerHandle(String workerId, String displayName, Process process, FrameChannel channel, long pid, List<Thread> pumps) {
+  WorkerHandle(
+      String workerId,
+      String displayName,
+      Process process,
+      FrameChannel down,
+      Path upFifo,
+      byte[] secret,
+      int maxFrameBytes,
+      List<Thread> pumps) {
     this.workerId = workerId;
     this.displayName = displayName;
     this.process = process;
-    this.channel = channel;
-    this.pid = pid;
+    this.down = down;
+    this.upFifo = upFifo;
+    this.secret = secret;
+    this.maxFrameBytes = maxFrameBytes;
     this.pumps = List.copyOf(pumps);
-    Thread.ofVirtual().name("multiproc-reader-" + displayName).start(this::readLoop);
+    Thread.ofPlatform().daemon().name("multiproc-reader-" + displayName).start(this::readLoop);
+    process.onExit().thenRunAsync(this::unblockFifoOpen, r -> Thread.ofPlatform().daemon().start(r));
     this.terminated =
         process
             .onExit()
@@ -82,7 +120,7 @@ public final class WorkerHandle {
 
   /** {@return the child's process id} */
   public long pid() {
-    return pid;
+    return process.pid();
   }
 
   /** {@return the child's process} */
@@ -93,6 +131,11 @@ public final class WorkerHandle {
   /** {@return a future completed when the process exited and its channel and output drained} */
   public CompletableFuture<Void> terminated() {
     return terminated;
+  }
+
+  /** {@return a future completed when the child has authenticated, failed if it could not} */
+  CompletableFuture<Void> connected() {
+    return connected;
   }
 
   /**
@@ -118,19 +161,27 @@ public final class WorkerHandle {
   }
 
   /**
-   * Sends a message to the worker.
+   * Sends a message to the worker (through its stdin).
    *
    * @param message the message
    * @throws IOException if the channel is broken or the frame is too large
    */
   public void send(Message message) throws IOException {
-    channel.send(message);
+    down.send(message);
+  }
+
+  /** Closes the worker's stdin: it has said its last word; see the overview. Idempotent. */
+  public void release() {
+    try {
+      down.closeOutput();
+    } catch (IOException e) {
+      // already gone
+    }
   }
 
   /**
    * Sends SIGTERM. Goes through the {@link ProcessHandle} (pid plus start time, so a reused pid is
-   * never signalled) rather than {@link Process#destroy()}, which also closes the child's stdin:
-   * that would trip the child's parent watchdog and cut its graceful shutdown short.
+   * never signalled) rather than {@link Process#destroy()}, which also closes the child's pipes.
    */
   public void terminate() {
     process.toHandle().destroy();
@@ -148,9 +199,19 @@ public final class WorkerHandle {
 
   private void readLoop() {
     IOException error = null;
+    FrameChannel up = null;
     try {
+      FileInputStream in = new FileInputStream(upFifo.toFile()); // blocks until the child opens
+      upOpened = true;
+      Files.deleteIfExists(upFifo); // nobody else may open it from now on
+      up = new FrameChannel(in, null, maxFrameBytes);
+      verifyHello(up.receive());
+      connected.complete(null);
       while (true) {
-        Message message = channel.receive();
+        Message message = up.receive();
+        if (message instanceof Exiting || message instanceof Signalled) {
+          release();
+        }
         Listener current;
         synchronized (this) {
           current = listener;
@@ -167,11 +228,16 @@ public final class WorkerHandle {
     } catch (IOException e) {
       error = e;
     }
+    connected.completeExceptionally(error != null ? error : new EOFException("child exited before HELLO"));
     try {
-      channel.close();
+      if (up != null) {
+        up.close();
+      }
+      Files.deleteIfExists(upFifo);
     } catch (IOException e) {
       // already closed
     }
+    release();
     Listener current;
     synchronized (this) {
       ended = true;
@@ -188,13 +254,36 @@ public final class WorkerHandle {
     }
   }
 
+  private void verifyHello(Message first) throws ProtocolException {
+    if (!(first instanceof Hello hello)
+        || !hello.workerId().equals(workerId)
+        || hello.secret().length != FrameDescriptor.SECRET_BYTES
+        || !MessageDigest.isEqual(hello.secret(), secret)
+        || hello.pid() != process.pid()) {
+      throw new ProtocolException(
+          "handshake failed on " + upFifo.getFileName() + ": the first frame was not this worker's HELLO"
+              + " (another local process wrote to its channel?)");
+    }
+  }
+
+  /** If the child died before opening its end, our blocking open would wait forever: open it ourselves. */
+  private void unblockFifoOpen() {
+    if (!upOpened && Files.exists(upFifo)) {
+      try {
+        new FileOutputStream(upFifo.toFile()).close(); // opening is enough; closing gives the reader EOF
+      } catch (IOException e) {
+        // the reader got there first
+      }
+    }
+  }
+
   private void drainPumps() {
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(PUMP_DRAIN_GRACE_MILLIS);
     for (Thread pump : pumps) {
       long left = deadline - System.nanoTime();
       try {
         if (left > 0) {
-          pump.join(java.time.Duration.ofNanos(left));
+          pump.join(Duration.ofNanos(left));
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -205,6 +294,6 @@ public final class WorkerHandle {
 
   @Override
   public String toString() {
-    return "worker " + displayName + " (pid " + pid + ")";
+    return "worker " + displayName + " (pid " + process.pid() + ")";
   }
 }

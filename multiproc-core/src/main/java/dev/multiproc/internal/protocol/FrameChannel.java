@@ -2,33 +2,53 @@ package dev.multiproc.internal.protocol;
 
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.ByteChannel;
+import java.nio.channels.Channels;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * A bidirectional stream of {@link Message}s over a byte channel (a Unix-domain socket between a
- * parent and one worker).
+ * A bidirectional stream of {@link Message}s over a pair of byte streams: between a parent and
+ * one worker, the worker's stdin pipe one way and a private FIFO the other way.
+ *
+ * <p>Streams, not NIO channels, on purpose: {@code FileInputStream}/{@code FileOutputStream} are
+ * initialized by every JVM before {@code main}, while opening the first NIO socket costs a child
+ * JVM ~20 ms of class and native-library initialization on the critical path of every cold start.
  *
  * <p>Thread safety: any number of threads may {@link #send} concurrently (frames never interleave);
  * {@link #receive} is meant for a single reader thread. A frame longer than the limit is refused
  * before its buffer is allocated, on both the sending and the receiving side.
  */
 public final class FrameChannel implements AutoCloseable {
-  private final ByteChannel channel;
+  private final InputStream in;
+  private final OutputStream out;
   private final int maxFrameBytes;
   private final ReentrantLock writeLock = new ReentrantLock();
-  private final ByteBuffer lengthBuffer = ByteBuffer.allocate(FrameDescriptor.LENGTH_FIELD_BYTES);
+  private final byte[] lengthBytes = new byte[FrameDescriptor.LENGTH_FIELD_BYTES];
 
   /**
-   * Wraps a connected channel.
+   * Wraps a pair of streams.
    *
-   * @param channel a connected, blocking channel
+   * @param in where frames arrive (null for a send-only channel)
+   * @param out where frames go (null for a receive-only channel)
+   * @param maxFrameBytes the largest frame either side may send
+   */
+  public FrameChannel(InputStream in, OutputStream out, int maxFrameBytes) {
+    this.in = in;
+    this.out = out;
+    this.maxFrameBytes = maxFrameBytes;
+  }
+
+  /**
+   * Wraps a connected, blocking byte channel (a socket, an in-memory channel in tests).
+   *
+   * @param channel the channel
    * @param maxFrameBytes the largest frame either side may send
    */
   public FrameChannel(ByteChannel channel, int maxFrameBytes) {
-    this.channel = channel;
-    this.maxFrameBytes = maxFrameBytes;
+    this(Channels.newInputStream(channel), Channels.newOutputStream(channel), maxFrameBytes);
   }
 
   /**
@@ -36,7 +56,7 @@ public final class FrameChannel implements AutoCloseable {
    *
    * @param message the message
    * @throws FrameTooLargeException if its frame exceeds the limit (nothing is sent)
-   * @throws IOException if the channel fails
+   * @throws IOException if the stream fails
    */
   public void send(Message message) throws IOException {
     long length = MessageCodec.frameLength(message); // checked before any buffer exists
@@ -46,9 +66,8 @@ public final class FrameChannel implements AutoCloseable {
     ByteBuffer frame = MessageCodec.encode(message);
     writeLock.lock();
     try {
-      while (frame.hasRemaining()) {
-        channel.write(frame);
-      }
+      out.write(frame.array(), frame.arrayOffset() + frame.position(), frame.remaining());
+      out.flush();
     } finally {
       writeLock.unlock();
     }
@@ -58,46 +77,45 @@ public final class FrameChannel implements AutoCloseable {
    * Blocks until the next message arrives.
    *
    * @return the message
-   * @throws EOFException if the peer closed the channel at a frame boundary
+   * @throws EOFException if the peer closed its end at a frame boundary
    * @throws ProtocolException if the frame is malformed, oversized or cut short
-   * @throws IOException if the channel fails
+   * @throws IOException if the stream fails
    */
   public Message receive() throws IOException {
-    lengthBuffer.clear();
-    if (!readFully(lengthBuffer, true)) {
+    int n = in.readNBytes(lengthBytes, 0, lengthBytes.length);
+    if (n == 0) {
       throw new EOFException("channel closed by peer");
     }
-    int length = lengthBuffer.getInt(0);
+    if (n < lengthBytes.length) {
+      throw new ProtocolException("channel closed in the middle of a frame");
+    }
+    int length = ByteBuffer.wrap(lengthBytes).getInt();
     if (length < FrameDescriptor.MIN_FRAME_LENGTH || length > maxFrameBytes) {
       throw new ProtocolException(
           "frame length " + length + " outside [" + FrameDescriptor.MIN_FRAME_LENGTH + ", " + maxFrameBytes + "]");
     }
-    ByteBuffer frame = ByteBuffer.allocate(length);
-    readFully(frame, false);
-    return MessageCodec.decode(frame.flip());
-  }
-
-  /** Returns false on a clean EOF before the first byte, if allowed; a later EOF is a protocol error. */
-  private boolean readFully(ByteBuffer buffer, boolean eofAllowedAtStart) throws IOException {
-    while (buffer.hasRemaining()) {
-      int n = channel.read(buffer);
-      if (n < 0) {
-        if (eofAllowedAtStart && buffer.position() == 0) {
-          return false;
-        }
-        throw new ProtocolException("channel closed in the middle of a frame");
-      }
+    byte[] frame = new byte[length];
+    if (in.readNBytes(frame, 0, length) < length) {
+      throw new ProtocolException("channel closed in the middle of a frame");
     }
-    return true;
+    return MessageCodec.decode(ByteBuffer.wrap(frame));
   }
 
-  /** {@return whether the underlying channel is still open} */
-  public boolean isOpen() {
-    return channel.isOpen();
+  /** Closes the sending side, which the peer reads as EOF; receiving continues. */
+  public void closeOutput() throws IOException {
+    if (out != null) {
+      out.close(); // not under the write lock: a sender blocked on a full pipe must not block close
+    }
   }
 
   @Override
   public void close() throws IOException {
-    channel.close();
+    try {
+      if (in != null) {
+        in.close();
+      }
+    } finally {
+      closeOutput();
+    }
   }
 }

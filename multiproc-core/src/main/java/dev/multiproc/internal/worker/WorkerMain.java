@@ -20,10 +20,8 @@ import java.io.FileInputStream;
 import java.io.FileDescriptor;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
-import java.nio.channels.SocketChannel;
-import java.nio.file.Path;
+import java.io.FileOutputStream;
+import java.io.RandomAccessFile;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -33,19 +31,22 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * Start-up is on the critical path of every cold ChildProcess.start(), so this class loads as
  * little as it can: no logging, no executors, no reflection beyond the codec's constructor.
  *
- *   1. read the 32-byte secret from stdin (never from the command line, which others can read)
- *   2. connect to the parent's Unix-domain socket and send HELLO(worker id, secret, pid)
- *   3. arm PR_SET_PDEATHSIG and signal reporting in the background (off the critical path)
- *   4. serve: RUN_TASK runs on the task thread; CANCEL interrupts it; SHUTDOWN exits;
- *      EOF on the channel means the parent is gone: halt (the kernel closes the parent's end of
- *      the socket however it died, so this is the parent-death watchdog; PDEATHSIG backs it up
- *      for a parent whose socket outlives it in a forked grandchild).
+ * The channel: frames arrive on stdin (only the parent holds its other end) and leave through
+ * the FIFO named on our command line, opened read-write so the open never blocks. Both are plain
+ * file streams, which every JVM initializes before main; a first NIO socket would cost ~20 ms.
  *
- * Exiting fast: HotSpot's VM_Exit waits up to 300 ms for threads that are inside native code
- * (wait_for_threads_in_native_to_block), and our main thread sits in a blocking socket read.
- * The shutdown hook therefore closes the channel, which wakes the reader out of native code, so
- * an exiting worker takes milliseconds, not 300 ms. For the same reason no thread here blocks on
- * stdin after the secret is read.
+ *   1. read the 32-byte secret from stdin (never from the command line, which others can read)
+ *   2. open the FIFO and send HELLO(worker id, secret, pid)
+ *   3. arm PR_SET_PDEATHSIG and signal reporting in the background (off the critical path)
+ *   4. serve stdin: RUN_TASK runs on a task thread (the parent may queue it before our HELLO,
+ *      so decoding overlaps the handshake); CANCEL interrupts it; SHUTDOWN exits. EOF on stdin
+ *      means the parent is gone: halt. The kernel closes the parent's end however it died, so
+ *      this is the parent-death watchdog; PDEATHSIG backs it up.
+ *
+ * Exiting fast: HotSpot's VM_Exit waits up to 300 ms for threads inside native code
+ * (wait_for_threads_in_native_to_block), and our main thread sits in a blocking read of stdin.
+ * The parent closes our stdin as soon as it has our last word (the one-shot outcome, EXITING,
+ * SIGNALLED), and that EOF, arriving while we are exiting, just ends the read loop.
  *
  * Exit statuses: 0 after a one-shot task succeeded, 1 after it threw (Python's convention),
  * the code given by SHUTDOWN, 128+N after signal N (reported first with SIGNALLED), or whatever
@@ -73,11 +74,11 @@ public final class WorkerMain {
   /**
    * Runs the worker.
    *
-   * @param args socket path, worker id, parent pid, codec class name, max frame bytes
+   * @param args FIFO path, worker id, parent pid, codec class name, max frame bytes
    * @throws Exception if start-up fails (the parent sees the exit and reports it)
    */
   public static void main(String[] args) throws Exception {
-    Path socket = Path.of(args[0]);
+    String upFifo = args[0];
     String workerId = args[1];
     long parentPid = Long.parseLong(args[2]);
     String codecClass = args[3];
@@ -89,9 +90,10 @@ public final class WorkerMain {
       Runtime.getRuntime().halt(EXIT_PARENT_GONE);
     }
 
-    SocketChannel socketChannel = SocketChannel.open(StandardProtocolFamily.UNIX);
-    socketChannel.connect(UnixDomainSocketAddress.of(socket));
-    FrameChannel channel = new FrameChannel(socketChannel, maxFrameBytes);
+    // Read-write: a FIFO opened for writing alone blocks until a reader appears, and a parent
+    // that died meanwhile would never appear. Parent death is seen on stdin instead.
+    RandomAccessFile fifo = new RandomAccessFile(upFifo, "rw");
+    FrameChannel channel = new FrameChannel(stdin, new FileOutputStream(fifo.getFD()), maxFrameBytes);
     channel.send(new Hello(workerId, secret, ProcessHandle.current().pid()));
 
     Codec codec = (Codec) Class.forName(codecClass).getConstructor().newInstance();
@@ -101,22 +103,15 @@ public final class WorkerMain {
         .addShutdownHook(
             Thread.ofPlatform()
                 .name("multiproc-exit-report")
-                .unstarted(worker::onShutdown));
+                .unstarted(() -> {
+                  worker.exiting = true;
+                  worker.report(new Exiting());
+                }));
     Thread.ofPlatform()
         .daemon()
         .name("multiproc-worker-setup")
         .start(() -> worker.armSafetyNets(parentPid));
     worker.serve();
-  }
-
-  private void onShutdown() {
-    exiting = true;
-    report(new Exiting());
-    try {
-      channel.close(); // wakes the reader out of native code; see the overview
-    } catch (IOException e) {
-      // already closed
-    }
   }
 
   private void armSafetyNets(long parentPid) {
@@ -150,13 +145,14 @@ public final class WorkerMain {
         }
       }
     } catch (EOFException e) {
-      if (!exiting) {
-        // The parent closed our channel: it is gone or done with us.
+      if (!exiting && !outcomeSent.get()) {
+        // Nobody writes to our stdin any more: the parent is gone.
         Runtime.getRuntime().halt(EXIT_PARENT_GONE);
       }
+      // Otherwise the parent released us while we exit: just stop reading.
     } catch (IOException | RuntimeException e) {
       if (exiting) {
-        return; // our shutdown hook closed the channel
+        return;
       }
       System.err.println("multiproc worker: protocol failure, exiting: " + e);
       Runtime.getRuntime().halt(EXIT_PROTOCOL_ERROR);

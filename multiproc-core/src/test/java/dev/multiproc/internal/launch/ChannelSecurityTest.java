@@ -1,21 +1,23 @@
 package dev.multiproc.internal.launch;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.multiproc.ChildProcess;
+import dev.multiproc.MultiprocException;
+import dev.multiproc.codec.JavaSerializationCodec;
 import dev.multiproc.internal.protocol.FrameChannel;
+import dev.multiproc.internal.protocol.FrameDescriptor;
 import dev.multiproc.internal.protocol.Message.Hello;
 import dev.multiproc.testing.NoStrayChildren;
-import java.io.EOFException;
-import java.io.IOException;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
+import java.io.FileOutputStream;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -25,64 +27,57 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @Timeout(60)
 class ChannelSecurityTest {
 
-  /** The runtime directory is 0700 and the socket 0600. */
+  /** The runtime directory is 0700 and a worker's FIFO 0600 (and gone once both ends are open). */
   @Test
-  void runtimeDirectoryAndSocket_areOwnerOnly() throws Exception {
-    var listener = ChannelListener.instance();
+  void runtimeDirectoryAndFifo_areOwnerOnly() throws Exception {
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(RuntimeDirectory.get()))).isEqualTo("rwx------");
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(listener.socketPath()))).isEqualTo("rw-------");
-  }
-
-  /** A local peer presenting a pending worker id with the wrong secret is disconnected, and the real child still connects. */
-  @Test
-  void wrongSecret_isRefused_realChildStillConnects() throws Exception {
-    ChannelListener listener = ChannelListener.instance();
-    byte[] secret = new byte[32];
-    secret[0] = 1;
-    CompletableFuture<ChannelListener.Connection> expected = listener.expect("test-worker", secret, 1 << 20);
-    try (SocketChannel intruder = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-      intruder.connect(UnixDomainSocketAddress.of(listener.socketPath()));
-      FrameChannel channel = new FrameChannel(intruder, 1 << 20);
-      channel.send(new Hello("test-worker", new byte[32], ProcessHandle.current().pid()));
-      assertThat(readUntilClosed(intruder)).isTrue();
+    Path fifo = RuntimeDirectory.get().resolve("mode-check.up");
+    Fifo.create(fifo);
+    try {
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(fifo))).isEqualTo("rw-------");
+    } finally {
+      Files.delete(fifo);
     }
-    assertThat(expected).isNotDone();
-    try (SocketChannel genuine = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-      genuine.connect(UnixDomainSocketAddress.of(listener.socketPath()));
-      new FrameChannel(genuine, 1 << 20).send(new Hello("test-worker", secret, 42));
-      assertThat(expected.get(5, TimeUnit.SECONDS).pid()).isEqualTo(42);
-    }
-  }
-
-  /** Garbage instead of a HELLO frame is disconnected. */
-  @Test
-  void garbageHandshake_isRefused() throws Exception {
-    try (SocketChannel peer = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-      peer.connect(UnixDomainSocketAddress.of(ChannelListener.instance().socketPath()));
-      peer.write(ByteBuffer.wrap(new byte[] {0, 0, 0, 8, 1, 'G', 'E', 'T', ' ', '/', ' ', 'H'}));
-      assertThat(readUntilClosed(peer)).isTrue();
-    }
-  }
-
-  /** After all that, ordinary children still work. */
-  @Test
-  void childrenStillWork() throws Exception {
     ChildProcess<Integer> p = ChildProcess.of(() -> 7);
     p.start();
     assertThat(p.result()).isEqualTo(7);
+    try (Stream<Path> left = Files.list(RuntimeDirectory.get())) {
+      assertThat(left.map(Path::toString).filter(n -> n.endsWith(".up"))).isEmpty();
+    }
   }
 
-  private static boolean readUntilClosed(SocketChannel channel) throws IOException {
-    ByteBuffer buffer = ByteBuffer.allocate(64);
-    try {
-      while (channel.read(buffer.clear()) >= 0) {
-        // the listener never writes to an unauthenticated peer
-      }
-      return true;
-    } catch (EOFException e) {
-      return true;
-    } catch (IOException e) {
-      return true; // reset by peer also means refused
+  /**
+   * A local process that opens a worker's FIFO before the worker and writes a HELLO without the
+   * secret makes the launch fail, and the child is killed: it never gets work.
+   */
+  @Test
+  void intruderHello_failsTheLaunch() throws Exception {
+    // -Xint makes the child slow to start, so the intruder reliably wins the race to the FIFO.
+    LaunchSpec slow =
+        new LaunchSpec(List.of("-Xint", "-Xshare:off"), JavaSerializationCodec.class.getName(), false, 1 << 20, Duration.ofSeconds(30));
+    CompletableFuture<Object> launch = CompletableFuture.supplyAsync(() -> WorkerLauncher.launch(slow, "intruded", null));
+    Path fifo = awaitFifo();
+    try (FileOutputStream intruder = new FileOutputStream(fifo.toFile())) {
+      FrameChannel channel = new FrameChannel(null, intruder, 1 << 20);
+      String workerId = fifo.getFileName().toString().replace(".up", "");
+      channel.send(new Hello(workerId, new byte[FrameDescriptor.SECRET_BYTES], ProcessHandle.current().pid()));
     }
+    assertThatThrownBy(launch::join)
+        .hasCauseInstanceOf(MultiprocException.class)
+        .hasMessageContaining("handshake failed");
+  }
+
+  private static Path awaitFifo() throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (System.nanoTime() < deadline) {
+      try (Stream<Path> files = Files.list(RuntimeDirectory.get())) {
+        var fifo = files.filter(p -> p.getFileName().toString().endsWith(".up")).findFirst();
+        if (fifo.isPresent()) {
+          return fifo.get();
+        }
+      }
+      Thread.sleep(1);
+    }
+    throw new AssertionError("no worker FIFO appeared");
   }
 }
