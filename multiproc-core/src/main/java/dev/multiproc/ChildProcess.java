@@ -200,15 +200,19 @@ public final class ChildProcess<R> {
   /**
    * Records the JDK AOT cache for child JVMs with this builder's launch options now, rather than
    * lazily in the background after the first start; later starts with the same options load their
-   * classes pre-linked from it. Takes a few seconds once per JDK, class path and option set; a
-   * no-op when the cache exists or is disabled ({@code -Dmultiproc.aot=off}).
+   * classes pre-linked from it. The training JVM decodes (never runs) the builder's task, so its
+   * classes are archived too; decoding runs their static initializers, as deserialization always
+   * does. Takes a few seconds once per JDK, class path and option set; a no-op when the cache
+   * exists or is disabled ({@code -Dmultiproc.aot=off}).
    *
    * @param options a builder whose JVM options, codec and output settings the cache is for
    * @param timeout how long to wait for the cache to be recorded
    * @return whether a cache is ready
    */
   public static boolean prepareStartupCache(Builder<?> options, Duration timeout) {
-    return AotCache.prepare(options.build().spec, timeout);
+    ChildProcess<?> sample = options.build();
+    byte[] payload = new ValueEncoding(Codecs.instantiate(sample.spec.codecClass())).encode(sample.task);
+    return AotCache.prepare(sample.spec, payload, timeout);
   }
 
   /**
@@ -235,7 +239,7 @@ public final class ChildProcess<R> {
       boolean queued = false;
       try {
         if (startMethod.standbyProcesses() > 0) {
-          launched = StandbyProcesses.take(spec, startMethod.standbyProcesses(), name);
+          launched = StandbyProcesses.take(spec, startMethod.standbyProcesses(), name, payload);
         } else {
           // The task rides along with the launch: the child decodes it while the handshake completes.
           launched = WorkerLauncher.launch(spec, name, run);

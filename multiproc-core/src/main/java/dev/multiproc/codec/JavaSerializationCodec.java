@@ -45,13 +45,24 @@ public final class JavaSerializationCodec implements Codec {
           + "!org.codehaus.groovy.runtime.*;!com.sun.org.apache.xalan.internal.xsltc.trax.*;"
           + "!org.springframework.beans.factory.*;!com.mchange.v2.c3p0.*;!bsh.*;!org.python.core.*";
 
-  private final ObjectInputFilter filter;
+  /**
+   * Built on first decode: creating a filter initializes the JDK's serial-filter configuration,
+   * which reads the security properties (~8 ms in a cold worker), and many workers never decode
+   * an object stream at all.
+   */
+  private volatile ObjectInputFilter filter;
 
-  /** Creates the codec, reading {@value #FILTER_PROPERTY} once. */
-  public JavaSerializationCodec() {
-    String user = System.getProperty(FILTER_PROPERTY, "").strip();
-    String pattern = user.isEmpty() ? BUILT_IN_FILTER : user + ";" + BUILT_IN_FILTER;
-    this.filter = ObjectInputFilter.Config.createFilter(pattern);
+  /** Creates the codec; {@value #FILTER_PROPERTY} is read when the first value is decoded. */
+  public JavaSerializationCodec() {}
+
+  private ObjectInputFilter filter() {
+    ObjectInputFilter f = filter;
+    if (f == null) {
+      String user = System.getProperty(FILTER_PROPERTY, "").strip();
+      String pattern = user.isEmpty() ? BUILT_IN_FILTER : user + ";" + BUILT_IN_FILTER;
+      filter = f = ObjectInputFilter.Config.createFilter(pattern);
+    }
+    return f;
   }
 
   @Override
@@ -73,8 +84,9 @@ public final class JavaSerializationCodec implements Codec {
       // No array can hold more elements than the stream has bytes (each element takes at least
       // one): refuse such a claim before ObjectInputStream allocates it.
       int available = bytes.length;
+      ObjectInputFilter configured = filter();
       in.setObjectInputFilter(
-          info -> info.arrayLength() > available ? ObjectInputFilter.Status.REJECTED : filter.checkInput(info));
+          info -> info.arrayLength() > available ? ObjectInputFilter.Status.REJECTED : configured.checkInput(info));
       return in.readObject();
     } catch (InvalidClassException e) {
       if (e.getMessage() != null && e.getMessage().contains("REJECTED")) {

@@ -3,11 +3,13 @@ package dev.multiproc.internal.codec;
 import dev.multiproc.MultiprocException;
 import dev.multiproc.TaskNotSerializableException;
 import dev.multiproc.codec.Codec;
+import dev.multiproc.codec.JavaSerializationCodec;
 import java.io.IOException;
 import java.io.StreamCorruptedException;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
+import java.lang.invoke.SerializedLambda;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Arrays;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -22,8 +24,15 @@ import java.nio.charset.StandardCharsets;
  * | tag u8  | NULL: nothing   BYTES: the bytes          |
  * |         | INTS/LONGS/DOUBLES: native-order values   |
  * |         | STRING: UTF-8   CODEC: the codec's bytes  |
+ * |         | INT/LONG/DOUBLE/BOOLEAN: the boxed value  |
+ * |         | LAMBDA: see LambdaEncoding                |
  * +---------+------------------------------------------+
  * </pre>
+ *
+ * Serializable lambdas and boxed primitives get raw paths too, so a typical task (a lambda
+ * capturing numbers, strings, arrays and other lambdas) never touches an object stream: a cold
+ * worker's first object stream costs more than everything else it does (see {@link
+ * LambdaEncoding}).
  *
  * Arrays travel in the machine's native byte order: parent and children share a machine, and a
  * cluster backend must not use this encoding across hosts of different endianness.
@@ -35,7 +44,16 @@ public final class ValueEncoding {
   private static final byte LONGS = 3;
   private static final byte DOUBLES = 4;
   private static final byte STRING = 5;
+  private static final byte INT = 6;
+  private static final byte LONG = 7;
+  private static final byte DOUBLE = 8;
+  private static final byte BOOLEAN = 9;
+  private static final byte LAMBDA = 10;
   private static final byte CODEC = 15;
+
+  /** The lambda path bypasses the deserialization filter, so a user-set filter turns it off. */
+  private static final boolean LAMBDA_FAST_PATH =
+      System.getProperty(JavaSerializationCodec.FILTER_PROPERTY, "").isBlank();
 
   private final Codec codec;
 
@@ -61,28 +79,51 @@ public final class ValueEncoding {
    * @throws TaskNotSerializableException if the codec cannot encode it
    */
   public byte[] encode(Object value) {
-    return switch (value) {
-      case null -> new byte[] {NULL};
-      case byte[] b -> tagged(BYTES, MemorySegment.ofArray(b));
-      case int[] a -> tagged(INTS, MemorySegment.ofArray(a));
-      case long[] a -> tagged(LONGS, MemorySegment.ofArray(a));
-      case double[] a -> tagged(DOUBLES, MemorySegment.ofArray(a));
-      case String s -> tagged(STRING, MemorySegment.ofArray(s.getBytes(StandardCharsets.UTF_8)));
-      default -> {
-        byte[] body;
-        try {
-          body = codec.encode(value);
-        } catch (TaskNotSerializableException e) {
-          throw e;
-        } catch (IOException | RuntimeException e) {
-          throw new TaskNotSerializableException(
-              "cannot send " + value.getClass().getName() + " to another process: " + e,
-              null,
-              e);
-        }
-        yield tagged(CODEC, MemorySegment.ofArray(body));
+    // An if-chain rather than a type switch: see MessageCodec.encode (start-up cost).
+    if (value == null) {
+      return new byte[] {NULL};
+    } else if (value instanceof byte[] b) {
+      return tagged(BYTES, b);
+    } else if (value instanceof int[] a) {
+      ByteBuffer out = allocate(INTS, (long) a.length * Integer.BYTES);
+      out.asIntBuffer().put(a);
+      return out.array();
+    } else if (value instanceof long[] a) {
+      ByteBuffer out = allocate(LONGS, (long) a.length * Long.BYTES);
+      out.asLongBuffer().put(a);
+      return out.array();
+    } else if (value instanceof double[] a) {
+      ByteBuffer out = allocate(DOUBLES, (long) a.length * Double.BYTES);
+      out.asDoubleBuffer().put(a);
+      return out.array();
+    } else if (value instanceof String s) {
+      return tagged(STRING, s.getBytes(StandardCharsets.UTF_8));
+    } else if (value instanceof Integer i) {
+      return allocate(INT, Integer.BYTES).putInt(0, i).array();
+    } else if (value instanceof Long l) {
+      return allocate(LONG, Long.BYTES).putLong(0, l).array();
+    } else if (value instanceof Double d) {
+      return allocate(DOUBLE, Double.BYTES).putDouble(0, d).array();
+    } else if (value instanceof Boolean b) {
+      return new byte[] {BOOLEAN, (byte) (b ? 1 : 0)};
+    }
+    if (LAMBDA_FAST_PATH) {
+      SerializedLambda form = LambdaEncoding.serializedForm(value);
+      if (form != null) {
+        byte[] body = LambdaEncoding.encode(form, value, this);
+        return tagged(LAMBDA, body);
       }
-    };
+    }
+    byte[] body;
+    try {
+      body = codec.encode(value);
+    } catch (TaskNotSerializableException e) {
+      throw e;
+    } catch (IOException | RuntimeException e) {
+      throw new TaskNotSerializableException(
+          "cannot send " + value.getClass().getName() + " to another process: " + e, null, e);
+    }
+    return tagged(CODEC, body);
   }
 
   /**
@@ -94,18 +135,44 @@ public final class ValueEncoding {
    * @throws ClassNotFoundException if a class is missing here
    */
   public Object decode(byte[] bytes) throws IOException, ClassNotFoundException {
+    return decode(bytes, 0);
+  }
+
+  Object decode(byte[] bytes, int depth) throws IOException, ClassNotFoundException {
     if (bytes.length == 0) {
       throw new StreamCorruptedException("empty value encoding");
     }
-    MemorySegment body = MemorySegment.ofArray(bytes).asSlice(1);
+    // The body after the tag, as a native-order view (what the encoder wrote).
+    ByteBuffer body = ByteBuffer.wrap(bytes, 1, bytes.length - 1).slice().order(ByteOrder.nativeOrder());
     return switch (bytes[0]) {
       case NULL -> null;
-      case BYTES -> body.toArray(ValueLayout.JAVA_BYTE);
-      case INTS -> elements(body, Integer.BYTES).toArray(ValueLayout.JAVA_INT_UNALIGNED);
-      case LONGS -> elements(body, Long.BYTES).toArray(ValueLayout.JAVA_LONG_UNALIGNED);
-      case DOUBLES -> elements(body, Double.BYTES).toArray(ValueLayout.JAVA_DOUBLE_UNALIGNED);
+      case BYTES -> Arrays.copyOfRange(bytes, 1, bytes.length);
+      case INTS -> {
+        int[] a = new int[elements(body, Integer.BYTES)];
+        body.asIntBuffer().get(a);
+        yield a;
+      }
+      case LONGS -> {
+        long[] a = new long[elements(body, Long.BYTES)];
+        body.asLongBuffer().get(a);
+        yield a;
+      }
+      case DOUBLES -> {
+        double[] a = new double[elements(body, Double.BYTES)];
+        body.asDoubleBuffer().get(a);
+        yield a;
+      }
       case STRING -> decodeUtf8(bytes);
-      case CODEC -> codec.decode(body.toArray(ValueLayout.JAVA_BYTE));
+      case INT -> exactly(body, Integer.BYTES).getInt(0);
+      case LONG -> exactly(body, Long.BYTES).getLong(0);
+      case DOUBLE -> exactly(body, Double.BYTES).getDouble(0);
+      case BOOLEAN -> switch (exactly(body, 1).get(0)) {
+        case 0 -> false;
+        case 1 -> true;
+        default -> throw new StreamCorruptedException("bad boolean byte");
+      };
+      case LAMBDA -> LambdaEncoding.decode(bytes, 1, this, depth);
+      case CODEC -> codec.decode(Arrays.copyOfRange(bytes, 1, bytes.length));
       default -> throw new StreamCorruptedException("unknown value tag " + bytes[0]);
     };
   }
@@ -119,21 +186,54 @@ public final class ValueEncoding {
         .toString();
   }
 
-  private static MemorySegment elements(MemorySegment body, int size) throws StreamCorruptedException {
-    if (body.byteSize() % size != 0) {
-      throw new StreamCorruptedException("array body of " + body.byteSize() + " bytes is not a multiple of " + size);
+  private static ByteBuffer exactly(ByteBuffer body, int size) throws StreamCorruptedException {
+    if (body.remaining() != size) {
+      throw new StreamCorruptedException("boxed value of " + body.remaining() + " bytes, expected " + size);
     }
     return body;
   }
 
-  private static byte[] tagged(byte tag, MemorySegment body) {
-    long size = body.byteSize() + 1;
-    if (size > Integer.MAX_VALUE - 16) {
-      throw new MultiprocException("value of " + body.byteSize() + " bytes is too large to send in one message");
+  /** Loads a class as decoding does: the thread's context loader first, then ours. */
+  static Class<?> loadClass(String name) throws ClassNotFoundException {
+    ClassLoader context = Thread.currentThread().getContextClassLoader();
+    if (context != null) {
+      try {
+        return Class.forName(name, false, context);
+      } catch (ClassNotFoundException e) {
+        // fall through
+      }
     }
-    byte[] out = new byte[(int) size];
+    return Class.forName(name, false, ValueEncoding.class.getClassLoader());
+  }
+
+  private static int elements(ByteBuffer body, int size) throws StreamCorruptedException {
+    if (body.remaining() % size != 0) {
+      throw new StreamCorruptedException("array body of " + body.remaining() + " bytes is not a multiple of " + size);
+    }
+    return body.remaining() / size;
+  }
+
+  /**
+   * A view of a new tagged value's body: index 0 is the byte after the tag, and {@code array()}
+   * returns the whole value, tag included.
+   */
+  private static ByteBuffer allocate(byte tag, long bodyBytes) {
+    byte[] out = new byte[checkedSize(bodyBytes)];
     out[0] = tag;
-    MemorySegment.copy(body, 0, MemorySegment.ofArray(out), 1, body.byteSize());
+    return ByteBuffer.wrap(out, 1, out.length - 1).slice().order(ByteOrder.nativeOrder());
+  }
+
+  private static byte[] tagged(byte tag, byte[] body) {
+    byte[] out = new byte[checkedSize(body.length)];
+    out[0] = tag;
+    System.arraycopy(body, 0, out, 1, body.length);
     return out;
+  }
+
+  private static int checkedSize(long bodyBytes) {
+    if (bodyBytes > Integer.MAX_VALUE - 16) {
+      throw new MultiprocException("value of " + bodyBytes + " bytes is too large to send in one message");
+    }
+    return (int) bodyBytes + 1;
   }
 }

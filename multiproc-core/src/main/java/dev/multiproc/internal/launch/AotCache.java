@@ -1,6 +1,5 @@
 package dev.multiproc.internal.launch;
 
-import dev.multiproc.function.SerializableCallable;
 import dev.multiproc.internal.codec.ValueEncoding;
 import dev.multiproc.internal.protocol.Message;
 import dev.multiproc.internal.protocol.Message.RunTask;
@@ -32,6 +31,10 @@ import java.util.concurrent.TimeUnit;
  * linked (MEASURED.md: ~93 ms -> ~70 ms for a worker-like child). Recording uses the two-step
  * form (-XX:AOTMode=record, then -XX:AOTMode=create) so we wait for the assembly ourselves; the
  * one-step -XX:AOTCacheOutput returns before its assembly child has written the file.
+ *
+ * The training run is a real worker running WarmUp's task: given a sample of the user's first
+ * task, it decodes that sample (without running it), so the user's task classes and lambda are
+ * archived along with ours. That is JEP 483's model: train on a representative workload.
  *
  * The cache is only valid for one JDK build, class path (down to each jar's size and modification
  * time) and set of JVM options, so it is keyed by a hash of all of them and lives in ~/.cache/multiproc/aot/<hash>.aot. It is built lazily: the
@@ -77,7 +80,7 @@ public final class AotCache {
    * @param spec the launch spec
    * @return JVM options (empty while no cache exists)
    */
-  public static List<String> options(LaunchSpec spec) {
+  public static List<String> options(LaunchSpec spec, byte[] sample) {
     if (!USABLE || spec.jvmOptions().stream().anyMatch(o -> o.startsWith("-XX:AOT") || o.startsWith("-Xshare"))) {
       return List.of();
     }
@@ -87,7 +90,7 @@ public final class AotCache {
     if (Files.isRegularFile(cache)) {
       return List.of("-XX:AOTCache=" + cache, "-Xlog:aot=off", "-Xlog:cds=off");
     }
-    startTraining(spec, dir, key, cache);
+    startTraining(spec, dir, key, cache, sample);
     return List.of();
   }
 
@@ -98,7 +101,7 @@ public final class AotCache {
    * @param timeout how long to wait
    * @return whether a cache is ready
    */
-  public static boolean prepare(LaunchSpec spec, Duration timeout) {
+  public static boolean prepare(LaunchSpec spec, byte[] sample, Duration timeout) {
     if (!USABLE) {
       return false;
     }
@@ -109,7 +112,7 @@ public final class AotCache {
       return true;
     }
     try {
-      return startTraining(spec, dir, key, cache).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      return startTraining(spec, dir, key, cache, sample).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return false;
@@ -118,17 +121,18 @@ public final class AotCache {
     }
   }
 
-  private static CompletableFuture<Boolean> startTraining(LaunchSpec spec, Path dir, String key, Path cache) {
+  private static CompletableFuture<Boolean> startTraining(
+      LaunchSpec spec, Path dir, String key, Path cache, byte[] sample) {
     return TRAINING.computeIfAbsent(
         key,
         k -> {
           CompletableFuture<Boolean> done = new CompletableFuture<>();
-          Thread.ofVirtual().name("multiproc-aot-training").start(() -> done.complete(train(spec, dir, cache)));
+          Thread.ofVirtual().name("multiproc-aot-training").start(() -> done.complete(train(spec, dir, cache, sample)));
           return done;
         });
   }
 
-  private static boolean train(LaunchSpec spec, Path dir, Path cache) {
+  private static boolean train(LaunchSpec spec, Path dir, Path cache, byte[] sample) {
     String stem = cache.getFileName() + "." + ProcessHandle.current().pid();
     Path configuration = dir.resolve(stem + ".conf.tmp");
     Path partial = dir.resolve(stem + ".tmp");
@@ -155,7 +159,7 @@ public final class AotCache {
             public void onChannelEnd(IOException error) {}
           });
       ValueEncoding encoding = new ValueEncoding(Codecs.instantiate(spec.codecClass()));
-      worker.send(new RunTask(0, true, encoding.encode(warmUpTask())));
+      worker.send(new RunTask(0, true, encoding.encode(WarmUp.task(spec.codecClass(), sample))));
       if (!worker.process().waitFor(1, TimeUnit.MINUTES) || !Files.isRegularFile(configuration)) {
         worker.kill();
         throw new IOException("training run recorded no configuration (exit " + worker.process().exitValue() + ")");
@@ -228,12 +232,6 @@ public final class AotCache {
     } catch (IOException e) {
       // leave it for the next clean-up
     }
-  }
-
-  /** A task that walks the same paths a user task does: lambda decode, boxed result encode. */
-  static SerializableCallable<Object> warmUpTask() {
-    long seed = System.nanoTime();
-    return () -> List.of(seed, "warm", 1.0);
   }
 
   private static Path directory() {

@@ -65,13 +65,15 @@ final class JvmCommandLine {
   }
 
   /**
-   * Options a worker gets unless the user chose otherwise. SerialGC: it initializes fastest (a cold
-   * start is on the user's clock) and runs no concurrent GC threads that would compete with
-   * sibling workers for cores; a user who names any collector gets that one instead.
+   * Options a worker gets unless the user chose otherwise (a later option wins). SerialGC: it
+   * initializes fastest (a cold start is on the user's clock) and runs no concurrent GC threads
+   * that would compete with sibling workers for cores; a user who names any collector gets that
+   * one instead. No perf data: no /tmp/hsperfdata file per worker (a killed worker would leave
+   * its file behind) and a little less start-up; jcmd still attaches by pid.
    */
   static List<String> defaultOptions(LaunchSpec spec) {
     boolean choosesGc = spec.jvmOptions().stream().anyMatch(o -> o.matches("-XX:[+-]Use\\w*GC"));
-    return choosesGc ? List.of() : List.of("-XX:+UseSerialGC");
+    return choosesGc ? List.of("-XX:-UsePerfData") : List.of("-XX:+UseSerialGC", "-XX:-UsePerfData");
   }
 
   /** {@return the command that assembles an AOT cache from a training run's configuration} */

@@ -20,7 +20,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * A JVM cannot fork, so "start" can only be made cheap by having started already. For each launch
  * spec we keep up to `count` workers that have connected, authenticated and run one warm-up task
- * (so lambda deserialization and the object streams are loaded and linked). take() hands one out
+ * (so lambda deserialization and the object streams are loaded and linked). Once a task has been
+ * taken, replacements also decode (never run) a copy of the latest task, so the user's task
+ * classes are loaded before the next one arrives. take() hands one out
  * and immediately starts a replacement in the background; if none is ready it launches cold, so
  * take() is never slower than a cold start.
  *
@@ -36,6 +38,7 @@ public final class StandbyProcesses {
   private final BlockingQueue<WorkerHandle> ready = new LinkedBlockingQueue<>();
   private final AtomicInteger target = new AtomicInteger();
   private final AtomicInteger starting = new AtomicInteger();
+  private volatile byte[] sample;
 
   private StandbyProcesses(LaunchSpec spec) {
     this.spec = spec;
@@ -47,10 +50,13 @@ public final class StandbyProcesses {
    * @param spec the launch spec
    * @param count how many workers to keep ready
    * @param displayName the name for a cold-started worker if none is ready
+   * @param sample an encoded task like the ones to come, decoded (never run) by replacements as
+   *     they warm up; null if none
    * @return a connected worker with no listener
    */
-  public static WorkerHandle take(LaunchSpec spec, int count, String displayName) {
+  public static WorkerHandle take(LaunchSpec spec, int count, String displayName, byte[] sample) {
     StandbyProcesses standby = BY_SPEC.computeIfAbsent(spec, StandbyProcesses::new);
+    standby.sample = sample;
     standby.target.accumulateAndGet(count, Math::max);
     WorkerHandle worker;
     while ((worker = standby.ready.poll()) != null) {
@@ -124,7 +130,7 @@ public final class StandbyProcesses {
         });
     try {
       ValueEncoding encoding = new ValueEncoding(Codecs.instantiate(spec.codecClass()));
-      worker.send(new RunTask(0, false, encoding.encode(AotCache.warmUpTask())));
+      worker.send(new RunTask(0, false, encoding.encode(WarmUp.task(spec.codecClass(), sample))));
       return warmed.get(spec.startTimeout().toMillis(), TimeUnit.MILLISECONDS);
     } catch (Exception e) {
       return false;

@@ -42,7 +42,8 @@ public final class WorkerLauncher {
    * @throws MultiprocException if it cannot be started or does not connect in time
    */
   public static WorkerHandle launch(LaunchSpec spec, String displayName, Message first) {
-    return launch(spec, displayName, AotCache.options(spec), false, first);
+    byte[] sample = first instanceof dev.multiproc.internal.protocol.Message.RunTask run ? run.payload() : null;
+    return launch(spec, displayName, AotCache.options(spec, sample), false, first);
   }
 
   static WorkerHandle launch(

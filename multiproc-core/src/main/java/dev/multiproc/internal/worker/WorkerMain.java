@@ -95,26 +95,29 @@ public final class WorkerMain {
     RandomAccessFile fifo = new RandomAccessFile(upFifo, "rw");
     FrameChannel channel = new FrameChannel(stdin, new FileOutputStream(fifo.getFD()), maxFrameBytes);
     channel.send(new Hello(workerId, secret, ProcessHandle.current().pid()));
-
     Codec codec = (Codec) Class.forName(codecClass).getConstructor().newInstance();
     WorkerMain worker = new WorkerMain(channel, new ValueEncoding(codec));
     // Synchronously: a task may call System.exit at once, and the parent must hear EXITING.
     Runtime.getRuntime()
         .addShutdownHook(
-            Thread.ofPlatform()
-                .name("multiproc-exit-report")
-                .unstarted(() -> {
+            new Thread(
+                () -> {
                   worker.exiting = true;
                   worker.report(new Exiting());
-                }));
-    Thread.ofPlatform()
-        .daemon()
-        .name("multiproc-worker-setup")
-        .start(() -> worker.armSafetyNets(parentPid));
+                },
+                "multiproc-exit-report"));
+    // Thread constructors rather than Thread.ofPlatform(): the builder classes are not loaded yet.
+    Thread setup = new Thread(() -> worker.armSafetyNets(parentPid), "multiproc-worker-setup");
+    setup.setDaemon(true);
+    setup.start();
     worker.serve();
   }
 
   private void armSafetyNets(long parentPid) {
+    // First, because a short task's exit waits for it: Runtime.exit logs through System.Logger
+    // (JDK 21+), and initializing the logging framework costs a cold JVM ~10 ms. Do it here, in
+    // parallel with the task, instead of on the way out.
+    System.getLogger("java.lang.Runtime").isLoggable(System.Logger.Level.DEBUG);
     if (!ParentDeathSignal.arm(parentPid)) {
       Runtime.getRuntime().halt(EXIT_PARENT_GONE);
     }
@@ -136,12 +139,17 @@ public final class WorkerMain {
     try {
       while (true) {
         Message message = channel.receive();
-        switch (message) {
-          case RunTask run -> startTask(run);
-          case Cancel cancel -> cancel(cancel.taskId());
-          case Shutdown shutdown -> exit(shutdown.exitCode());
-          case Heartbeat heartbeat -> channel.send(heartbeat);
-          default -> throw new IOException("unexpected message from parent: " + message);
+        // An if-chain, not a type switch: see MessageCodec.encode (start-up cost).
+        if (message instanceof RunTask run) {
+          startTask(run);
+        } else if (message instanceof Cancel cancel) {
+          cancel(cancel.taskId());
+        } else if (message instanceof Shutdown shutdown) {
+          exit(shutdown.exitCode());
+        } else if (message instanceof Heartbeat heartbeat) {
+          channel.send(heartbeat);
+        } else {
+          throw new IOException("unexpected message from parent: " + message);
         }
       }
     } catch (EOFException e) {
@@ -160,10 +168,7 @@ public final class WorkerMain {
   }
 
   private void startTask(RunTask run) {
-    Thread thread =
-        Thread.ofPlatform()
-            .name("multiproc-task-" + run.taskId())
-            .unstarted(() -> runTask(run));
+    Thread thread = new Thread(() -> runTask(run), "multiproc-task-" + run.taskId());
     taskThread = thread;
     runningTaskId = run.taskId();
     thread.start();

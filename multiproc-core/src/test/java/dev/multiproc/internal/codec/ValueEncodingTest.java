@@ -36,7 +36,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 @Timeout(value = 15, unit = TimeUnit.SECONDS)
 class ValueEncodingTest {
 
-  private static final Set<Integer> KNOWN_TAGS = Set.of(0, 1, 2, 3, 4, 5, 15);
+  private static final Set<Integer> KNOWN_TAGS = Set.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 15);
 
   private final ValueEncoding encoding = new ValueEncoding(new JavaSerializationCodec());
 
@@ -157,7 +157,44 @@ class ValueEncodingTest {
     assertThat(encoding.decode(encoding.encode(value))).isEqualTo(value);
   }
 
-  /** Serializable values without a raw path (record, boxed, collections, a cyclic graph) go through the codec (tag 15) and come back equal. */
+  /** Boxed int, long, double and boolean travel raw (tags 6-9) and come back equal, NaN and -0.0 included. */
+  @Test
+  void encodeThenDecode_boxedPrimitives_roundTripRaw() throws Exception {
+    List<Object> values = List.of(42, Integer.MIN_VALUE, -7L, Long.MAX_VALUE, 3.5, -0.0, Double.NaN, true, false);
+    for (Object value : values) {
+      byte[] bytes = encoding.encode(value);
+      assertThat(bytes[0]).as("tag of %s", value).isBetween((byte) 6, (byte) 9);
+      assertThat(encoding.decode(bytes)).isEqualTo(value);
+    }
+  }
+
+  /** A serializable lambda capturing numbers, strings, arrays and another lambda travels raw (tag 10) and still works. */
+  @Test
+  void encodeThenDecode_lambda_roundTripsRawAndRuns() throws Exception {
+    dev.multiproc.function.SerializableFunction<Integer, Integer> inner = x -> x * 2;
+    long[] weights = {1, 2, 3};
+    String label = "sum";
+    dev.multiproc.function.SerializableCallable<String> task =
+        () -> label + "=" + (inner.apply(21) + java.util.Arrays.stream(weights).sum());
+    byte[] bytes = encoding.encode(task);
+    assertThat(bytes[0]).isEqualTo((byte) 10);
+    @SuppressWarnings("unchecked")
+    java.util.concurrent.Callable<String> decoded = (java.util.concurrent.Callable<String>) encoding.decode(bytes);
+    assertThat(decoded.call()).isEqualTo("sum=48");
+  }
+
+  /** A lambda capturing a non-serializable object fails at encode, naming that class and the lambda. */
+  @Test
+  void encode_lambdaCapturingNonSerializable_namesCulpritAndLambda() {
+    Object culprit = new Object();
+    dev.multiproc.function.SerializableCallable<Integer> task = culprit::hashCode;
+    assertThatThrownBy(() -> encoding.encode(task))
+        .isInstanceOf(TaskNotSerializableException.class)
+        .hasMessageContaining("java.lang.Object")
+        .hasMessageContaining("lambda");
+  }
+
+  /** Serializable values without a raw path (record, char, collections, a cyclic graph) go through the codec (tag 15) and come back equal. */
   @Test
   void encodeThenDecode_serializableObject_roundTripsThroughCodec() throws Exception {
     Point point = new Point(-5, "p ✓", new long[] {1, 2});
@@ -165,7 +202,7 @@ class ValueEncodingTest {
     map.put("point", point);
     map.put("ints", new int[] {1});
     map.put("null", null);
-    List<Object> values = List.of(point, 42, 3.5, 'c', new ArrayList<>(List.of("a", "b")), map, new String[] {"x"});
+    List<Object> values = List.of(point, 'c', new ArrayList<>(List.of("a", "b")), map, new String[] {"x"});
 
     for (Object value : values) {
       byte[] bytes = encoding.encode(value);
