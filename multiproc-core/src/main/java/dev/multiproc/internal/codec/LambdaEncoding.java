@@ -35,6 +35,7 @@ final class LambdaEncoding {
   /** Deeper nesting of lambdas capturing lambdas than this is refused (a corrupt or hostile input). */
   static final int MAX_NESTING = 64;
   private static final int MAX_CAPTURED_ARGS = 255;
+  private static final String CALLABLE_INTERFACE = "dev/multiproc/function/SerializableCallable";
 
   private static final ClassValue<Method> WRITE_REPLACE =
       new ClassValue<>() {
@@ -117,6 +118,17 @@ final class LambdaEncoding {
 
   static Object decode(byte[] body, int offset, ValueEncoding encoding, int depth)
       throws IOException, ClassNotFoundException {
+    return decode(body, offset, encoding, depth, false);
+  }
+
+  /**
+   * Decodes a lambda. As a task ({@code asTask}), a {@code SerializableCallable} lambda is not
+   * rebuilt: the worker only needs to call it once, so it gets a {@link DirectCall} of the
+   * lambda's implementation method with the captured values — what the lambda's {@code call()}
+   * would do — and skips generating a lambda class (several ms in a cold JVM).
+   */
+  static Object decode(byte[] body, int offset, ValueEncoding encoding, int depth, boolean asTask)
+      throws IOException, ClassNotFoundException {
     if (depth > MAX_NESTING) {
       throw new StreamCorruptedException("lambdas nested deeper than " + MAX_NESTING);
     }
@@ -145,6 +157,15 @@ final class LambdaEncoding {
     }
     if (in.available() != 0) {
       throw new StreamCorruptedException(in.available() + " trailing bytes after a lambda");
+    }
+    if (asTask
+        && functionalInterfaceClass.equals(CALLABLE_INTERFACE)
+        && functionalInterfaceMethodName.equals("call")
+        && implClass.equals(capturingClass)) {
+      DirectCall direct = DirectCall.of(implMethodKind, implClass, implMethodName, implMethodSignature, captured);
+      if (direct != null) {
+        return direct;
+      }
     }
     Class<?> capturing = ValueEncoding.loadClass(capturingClass.replace('/', '.'));
     Method deserialize = DESERIALIZE.get(capturing);

@@ -138,6 +138,27 @@ public final class ValueEncoding {
     return decode(bytes, 0);
   }
 
+  /**
+   * Decodes a task: like {@link #decode}, but a task lambda may come back as a direct call of its
+   * implementation rather than a rebuilt lambda (see {@link LambdaEncoding}); only {@code call()}
+   * is supported on the result.
+   *
+   * @param bytes tagged bytes from {@link #encode}
+   * @return something to call
+   * @throws IOException if the bytes are corrupt or the codec refuses them
+   * @throws ClassNotFoundException if a class is missing here
+   */
+  public java.util.concurrent.Callable<?> decodeTask(byte[] bytes) throws IOException, ClassNotFoundException {
+    Object task =
+        bytes.length > 0 && bytes[0] == LAMBDA
+            ? LambdaEncoding.decode(bytes, 1, this, 0, true)
+            : decode(bytes, 0);
+    if (task instanceof java.util.concurrent.Callable<?> callable) {
+      return callable;
+    }
+    throw new StreamCorruptedException("a task must be a Callable, got " + (task == null ? "null" : task.getClass().getName()));
+  }
+
   Object decode(byte[] bytes, int depth) throws IOException, ClassNotFoundException {
     if (bytes.length == 0) {
       throw new StreamCorruptedException("empty value encoding");

@@ -185,7 +185,7 @@ public final class WorkerMain {
     Message outcome;
     boolean failed = false;
     try {
-      Callable<?> task = (Callable<?>) encoding.decode(run.payload());
+      Callable<?> task = encoding.decodeTask(run.payload());
       Object value = task.call();
       outcome = new TaskResult(run.taskId(), encoding.encode(value));
     } catch (Throwable t) {
