@@ -255,6 +255,45 @@ class ChildProcessTest {
     assertThatThrownBy(p::start).isInstanceOf(MultiprocException.class).hasMessageContaining("before connecting");
   }
 
+  /**
+   * A child writing lots of output (8 MiB on stdout, 2 MiB on stderr, more than any pipe buffer)
+   * neither blocks nor corrupts the control channel, and all of it has reached this JVM's
+   * System.out/System.err when join() returns.
+   */
+  @Test
+  void lotsOfOutput_isForwardedCompletely() throws Exception {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+    java.io.PrintStream originalOut = System.out;
+    java.io.PrintStream originalErr = System.err;
+    System.setOut(new java.io.PrintStream(out, true));
+    System.setErr(new java.io.PrintStream(err, true));
+    try {
+      ChildProcess<Integer> p =
+          ChildProcess.of(
+              () -> {
+                String line = "x".repeat(1023) + "\n";
+                for (int i = 0; i < 8192; i++) {
+                  System.out.print(line);
+                }
+                for (int i = 0; i < 2048; i++) {
+                  System.err.print(line);
+                }
+                System.out.print("END");
+                return 42;
+              });
+      p.start();
+      p.join();
+      assertThat(p.result()).isEqualTo(42);
+    } finally {
+      System.setOut(originalOut);
+      System.setErr(originalErr);
+    }
+    assertThat(out.size()).isEqualTo(8192 * 1024 + 3);
+    assertThat(out.toString()).endsWith("END");
+    assertThat(err.size()).isEqualTo(2048 * 1024);
+  }
+
   /** join(timeout) returns false while running and true once ended. */
   @Test
   void joinWithTimeout() throws Exception {

@@ -68,6 +68,9 @@ final class BenchReport {
     if (Double.isNaN(v) || Double.isInfinite(v)) {
       return "null";
     }
+    if (v == Math.rint(v) && Math.abs(v) < 1e15) {
+      return Long.toString((long) v);
+    }
     return String.format(Locale.ROOT, "%.4f", v);
   }
 }

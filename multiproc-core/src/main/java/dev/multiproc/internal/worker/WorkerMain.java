@@ -81,6 +81,10 @@ public final class WorkerMain {
     String upFifo = args[0];
     String workerId = args[1];
     long parentPid = Long.parseLong(args[2]);
+    // Off the critical path, and started first: see prepareExit.
+    Thread exitPreparation = new Thread(() -> prepareExit(parentPid), "multiproc-worker-setup");
+    exitPreparation.setDaemon(true);
+    exitPreparation.start();
     String codecClass = args[3];
     int maxFrameBytes = Integer.parseInt(args[4]);
 
@@ -107,21 +111,23 @@ public final class WorkerMain {
                 },
                 "multiproc-exit-report"));
     // Thread constructors rather than Thread.ofPlatform(): the builder classes are not loaded yet.
-    Thread setup = new Thread(() -> worker.armSafetyNets(parentPid), "multiproc-worker-setup");
-    setup.setDaemon(true);
-    setup.start();
+    Thread signals = new Thread(() -> TerminationSignals.install(signal -> worker.report(new Signalled(signal))), "multiproc-worker-signals");
+    signals.setDaemon(true);
+    signals.start();
     worker.serve();
   }
 
-  private void armSafetyNets(long parentPid) {
-    // First, because a short task's exit waits for it: Runtime.exit logs through System.Logger
-    // (JDK 21+), and initializing the logging framework costs a cold JVM ~10 ms. Do it here, in
-    // parallel with the task, instead of on the way out.
+  /**
+   * Work that must be done before this JVM can exit quickly, done in the background from the first
+   * instant. Runtime.exit logs through System.Logger (JDK 21+), and initializing the logging
+   * framework costs a cold JVM ~10 ms: a short task would otherwise finish in ~4 ms and then wait
+   * for it on the way out. Then the parent-death signal, which nothing waits for.
+   */
+  private static void prepareExit(long parentPid) {
     System.getLogger("java.lang.Runtime").isLoggable(System.Logger.Level.DEBUG);
     if (!ParentDeathSignal.arm(parentPid)) {
       Runtime.getRuntime().halt(EXIT_PARENT_GONE);
     }
-    TerminationSignals.install(signal -> report(new Signalled(signal)));
   }
 
   /** Sends a last word unless the task's outcome already went out; never blocks exit on failure. */
