@@ -48,7 +48,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * The parent closes our stdin as soon as it has our last word (the one-shot outcome, EXITING,
  * SIGNALLED), and that EOF, arriving while we are exiting, just ends the read loop.
  *
- * Exit statuses: 0 after a one-shot task succeeded, 1 after it threw (Python's convention),
+ * Exit statuses: 0 after a one-shot task succeeded (by ending main normally when no other user
+ * thread is alive, else System.exit), 1 after it threw (Python's convention),
  * the code given by SHUTDOWN, 128+N after signal N (reported first with SIGNALLED), or whatever
  * user code passed to System.exit (reported with EXITING).
  */
@@ -81,10 +82,9 @@ public final class WorkerMain {
     String upFifo = args[0];
     String workerId = args[1];
     long parentPid = Long.parseLong(args[2]);
-    // Off the critical path, and started first: see prepareExit.
-    Thread exitPreparation = new Thread(() -> prepareExit(parentPid), "multiproc-worker-setup");
-    exitPreparation.setDaemon(true);
-    exitPreparation.start();
+    Thread deathSignal = new Thread(() -> armParentDeathSignal(parentPid), "multiproc-parent-death-signal");
+    deathSignal.setDaemon(true);
+    deathSignal.start();
     String codecClass = args[3];
     int maxFrameBytes = Integer.parseInt(args[4]);
 
@@ -111,20 +111,18 @@ public final class WorkerMain {
                 },
                 "multiproc-exit-report"));
     // Thread constructors rather than Thread.ofPlatform(): the builder classes are not loaded yet.
-    Thread signals = new Thread(() -> TerminationSignals.install(signal -> worker.report(new Signalled(signal))), "multiproc-worker-signals");
+    Thread signals =
+        new Thread(() -> TerminationSignals.install(signal -> worker.report(new Signalled(signal))), "multiproc-worker-signals");
     signals.setDaemon(true);
     signals.start();
     worker.serve();
   }
 
   /**
-   * Work that must be done before this JVM can exit quickly, done in the background from the first
-   * instant. Runtime.exit logs through System.Logger (JDK 21+), and initializing the logging
-   * framework costs a cold JVM ~10 ms: a short task would otherwise finish in ~4 ms and then wait
-   * for it on the way out. Then the parent-death signal, which nothing waits for.
+   * Arms the parent-death signal, in the background: nothing waits for it (EOF on stdin already
+   * tells us the parent died), and its first native call costs a cold JVM a few ms.
    */
-  private static void prepareExit(long parentPid) {
-    System.getLogger("java.lang.Runtime").isLoggable(System.Logger.Level.DEBUG);
+  private static void armParentDeathSignal(long parentPid) {
     if (!ParentDeathSignal.arm(parentPid)) {
       Runtime.getRuntime().halt(EXIT_PARENT_GONE);
     }
@@ -200,8 +198,28 @@ public final class WorkerMain {
     }
     send(outcome, run);
     if (run.exitAfter()) {
-      exit(failed ? EXIT_TASK_FAILED : 0);
+      if (failed || otherLiveUserThreads()) {
+        exit(failed ? EXIT_TASK_FAILED : 0);
+      }
+      // Success and nothing else running: let this thread end. The parent closes our stdin on
+      // receiving the outcome, main returns, and the JVM shuts down as after any main() -
+      // shutdown hooks included, status 0 - without Runtime.exit's System.Logger initialization
+      // (~10 ms in a cold JVM, the largest part of a short task's exit).
     }
+  }
+
+  /** Whether a non-daemon thread other than main and this one is alive (it would keep the JVM up). */
+  private static boolean otherLiveUserThreads() {
+    Thread self = Thread.currentThread();
+    Thread[] threads = new Thread[Thread.activeCount() + 8];
+    int n = Thread.enumerate(threads);
+    for (int i = 0; i < n; i++) {
+      Thread t = threads[i];
+      if (t != self && !t.isDaemon() && t.isAlive() && !t.getName().equals("main")) {
+        return true;
+      }
+    }
+    return n >= threads.length; // could not see them all: be safe
   }
 
   private void send(Message outcome, RunTask run) {
