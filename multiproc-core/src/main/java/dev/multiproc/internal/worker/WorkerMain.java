@@ -23,6 +23,7 @@ import java.io.InputStream;
 import java.io.FileOutputStream;
 import java.io.RandomAccessFile;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /*
@@ -64,8 +65,7 @@ public final class WorkerMain {
   private final ValueEncoding encoding;
   private final AtomicBoolean outcomeSent = new AtomicBoolean();
   private volatile boolean exiting;
-  private volatile Thread taskThread;
-  private volatile long runningTaskId = -1;
+  private final ConcurrentHashMap<Long, Thread> running = new ConcurrentHashMap<>();
 
   private WorkerMain(FrameChannel channel, ValueEncoding encoding) {
     this.channel = channel;
@@ -171,16 +171,24 @@ public final class WorkerMain {
     }
   }
 
+  /**
+   * A one-shot task gets a platform thread (the process exists for it); a pool task gets a
+   * virtual thread, so a worker can run many I/O-bound tasks at once and a thread per task costs
+   * microseconds.
+   */
   private void startTask(RunTask run) {
-    Thread thread = new Thread(() -> runTask(run), "multiproc-task-" + run.taskId());
-    taskThread = thread;
-    runningTaskId = run.taskId();
+    String name = "multiproc-task-" + run.taskId();
+    Thread thread =
+        run.exitAfter()
+            ? new Thread(() -> runTask(run), name)
+            : Thread.ofVirtual().name(name).unstarted(() -> runTask(run));
+    running.put(run.taskId(), thread);
     thread.start();
   }
 
   private void cancel(long taskId) {
-    Thread thread = taskThread;
-    if (thread != null && runningTaskId == taskId) {
+    Thread thread = running.get(taskId);
+    if (thread != null) {
       thread.interrupt();
     }
   }
@@ -196,6 +204,7 @@ public final class WorkerMain {
       failed = true;
       outcome = RemoteFailures.describe(run.taskId(), t, encoding);
     }
+    running.remove(run.taskId());
     send(outcome, run);
     if (run.exitAfter()) {
       if (failed || otherLiveUserThreads()) {

@@ -1,0 +1,677 @@
+package dev.multiproc;
+
+import dev.multiproc.codec.Codec;
+import dev.multiproc.codec.JavaSerializationCodec;
+import dev.multiproc.function.SerializableCallable;
+import dev.multiproc.function.SerializableFunction;
+import dev.multiproc.function.SerializableRunnable;
+import dev.multiproc.internal.codec.RemoteFailures;
+import dev.multiproc.internal.codec.ValueEncoding;
+import dev.multiproc.internal.launch.Codecs;
+import dev.multiproc.internal.launch.LaunchSpec;
+import dev.multiproc.internal.pool.PoolEngine;
+import dev.multiproc.internal.pool.RemoteTaskFailure;
+import dev.multiproc.internal.protocol.FrameDescriptor;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+/**
+ * A pool of worker JVMs running functions in parallel: Python's {@code multiprocessing.Pool}.
+ *
+ * <p><b>Work distribution</b> is pull-based: tasks wait in one queue and an idle worker takes the
+ * next one, so a long task never holds back tasks queued behind it. {@link #map} and {@link
+ * #imap} send items in chunks; {@link #imap} and {@link #imapUnordered} are lazy and bounded:
+ * they read the input as results are consumed and keep at most a few chunks per worker in flight.
+ *
+ * <p><b>Failures.</b> A task's exception arrives as the cause of a {@link TaskFailedException}
+ * with its remote stack. A worker that dies (killed, crashed, {@code System.exit}, out of memory)
+ * fails only the tasks it was running, with a {@link WorkerCrashedException}; the pool replaces it
+ * and goes on. A task that exceeds its {@link Builder#taskTimeout hard timeout} has its worker
+ * killed and fails with a {@link TaskTimeoutException}. An initializer that throws breaks the pool
+ * ({@link PoolBrokenException}) instead of respawning workers forever.
+ *
+ * <p><b>Lifecycle.</b> {@link #shutdown()} is Python's {@code close()}: no new tasks, queued ones
+ * still run. {@link #join()} waits for the workers to exit after that. {@link #terminate()} cancels
+ * queued tasks and kills the workers. {@link #close()} — what try-with-resources calls — is
+ * {@code shutdown()} then {@code join()}: it <em>waits for submitted work</em>, unlike Python's
+ * {@code with Pool()}, which terminates.
+ *
+ * <p>Thread-safe: any thread may submit. Callbacks and dependent stages of the returned futures
+ * run on virtual threads, never on the thread that delivers results, so a slow callback cannot
+ * delay other results.
+ *
+ * {@snippet :
+ * try (Pool pool = Pool.create(4)) {
+ *   List<Integer> squares = pool.map(x -> x * x, List.of(1, 2, 3, 4)); // [1, 4, 9, 16]
+ *   CompletableFuture<Long> f = pool.applyAsync(() -> fib(30));
+ *   System.out.println(f.join());
+ * }
+ * }
+ */
+public final class Pool implements AutoCloseable {
+  private static final AtomicInteger NAMES = new AtomicInteger();
+
+  private final PoolEngine engine;
+  private final ValueEncoding encoding;
+  private final Duration taskTimeout;
+  private final int processes;
+  private final int concurrency;
+  private final Executor callbacks = runnable -> Thread.ofVirtual().name("multiproc-callback").start(runnable);
+
+  private Pool(Builder builder) {
+    this.encoding = new ValueEncoding(Codecs.instantiate(builder.codec.getName()));
+    this.taskTimeout = builder.taskTimeout;
+    this.processes = builder.processes;
+    this.concurrency = builder.concurrency;
+    byte[] initializer = builder.initializer == null ? null : encoding.encode(asCallable(builder.initializer));
+    LaunchSpec spec =
+        new LaunchSpec(builder.jvmOptions, builder.codec.getName(), false, FrameDescriptor.DEFAULT_MAX_FRAME_BYTES, Duration.ofSeconds(30));
+    String name = builder.name != null ? builder.name : "pool-" + NAMES.incrementAndGet();
+    this.engine = new PoolEngine(name, builder.processes, spec, encoding, initializer, builder.maxTasksPerChild, builder.concurrency);
+  }
+
+  private static SerializableCallable<Object> asCallable(SerializableRunnable action) {
+    return () -> {
+      action.run();
+      return null;
+    };
+  }
+
+  /**
+   * A pool with {@code processes} workers and default settings.
+   *
+   * @param processes the number of worker JVMs, at least 1
+   * @return the started pool
+   */
+  public static Pool create(int processes) {
+    return builder().processes(processes).build();
+  }
+
+  /** {@return a builder for a pool} */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  // --- apply ---
+
+  /**
+   * Runs a task in a worker and waits for its result (Python's {@code apply}).
+   *
+   * @param task the task
+   * @param <R> its result type
+   * @return the result
+   * @throws TaskFailedException if the task threw (the cause is its exception)
+   * @throws WorkerCrashedException if its worker died, {@link TaskTimeoutException} if it timed out
+   * @throws InterruptedException if interrupted while waiting (the task is cancelled)
+   */
+  public <R> R apply(SerializableCallable<R> task) throws InterruptedException {
+    return await(applyAsync(task));
+  }
+
+  /**
+   * Runs {@code function.apply(arg)} in a worker and waits for the result.
+   *
+   * @param function the function
+   * @param arg its argument
+   * @param <T> the argument type
+   * @param <R> the result type
+   * @return the result
+   * @throws InterruptedException if interrupted while waiting
+   */
+  public <T, R> R apply(SerializableFunction<T, R> function, T arg) throws InterruptedException {
+    return await(applyAsync(function, arg));
+  }
+
+  /**
+   * Runs a task with a hard timeout: past it, the worker is killed and replaced and the task fails
+   * with {@link TaskTimeoutException}.
+   *
+   * @param task the task
+   * @param timeout the timeout
+   * @param <R> its result type
+   * @return the result
+   * @throws InterruptedException if interrupted while waiting
+   */
+  public <R> R apply(SerializableCallable<R> task, Duration timeout) throws InterruptedException {
+    return await(submit(task, Objects.requireNonNull(timeout, "timeout")));
+  }
+
+  /**
+   * Queues a task and returns at once (Python's {@code apply_async}).
+   *
+   * @param task the task
+   * @param <R> its result type
+   * @return its future; cancelling it interrupts a running task and kills its worker after a
+   *     1 s grace period
+   * @throws TaskNotSerializableException if the task cannot be serialized (nothing is queued)
+   * @throws java.util.concurrent.RejectedExecutionException if the pool is shut down
+   * @throws PoolBrokenException if the pool is broken
+   */
+  public <R> CompletableFuture<R> applyAsync(SerializableCallable<R> task) {
+    return submit(task, taskTimeout);
+  }
+
+  /**
+   * Queues {@code function.apply(arg)}.
+   *
+   * @param function the function
+   * @param arg its argument
+   * @param <T> the argument type
+   * @param <R> the result type
+   * @return its future
+   */
+  public <T, R> CompletableFuture<R> applyAsync(SerializableFunction<T, R> function, T arg) {
+    Objects.requireNonNull(function, "function");
+    return submit(() -> function.apply(arg), taskTimeout);
+  }
+
+  /**
+   * Queues a task with callbacks (Python's {@code callback=} and {@code error_callback=}). They
+   * run on a virtual thread, never on the thread delivering results.
+   *
+   * @param task the task
+   * @param onSuccess receives the result
+   * @param onError receives the failure ({@link TaskFailedException}, {@link WorkerCrashedException}, ...)
+   * @param <R> its result type
+   * @return its future
+   */
+  public <R> CompletableFuture<R> applyAsync(SerializableCallable<R> task, Consumer<? super R> onSuccess, Consumer<? super Throwable> onError) {
+    CompletableFuture<R> future = applyAsync(task);
+    future.whenComplete(
+        (r, e) -> {
+          if (e == null) {
+            onSuccess.accept(r);
+          } else {
+            onError.accept(unwrap(e));
+          }
+        });
+    return future;
+  }
+
+  // --- map ---
+
+  /**
+   * Applies {@code function} to every item in parallel and returns the results in input order
+   * (Python's {@code map}). The chunk size is Python's default: items / (4 x processes).
+   *
+   * @param function the function
+   * @param items the items (materialized, as Python does)
+   * @param <T> the item type
+   * @param <R> the result type
+   * @return the results, in order
+   * @throws TaskFailedException for the first item whose call threw
+   * @throws InterruptedException if interrupted while waiting
+   */
+  public <T, R> List<R> map(SerializableFunction<T, R> function, Iterable<T> items) throws InterruptedException {
+    return await(mapAsync(function, items, 0));
+  }
+
+  /**
+   * Like {@link #map(SerializableFunction, Iterable)} with an explicit chunk size.
+   *
+   * @param function the function
+   * @param items the items
+   * @param chunksize items per task, at least 1
+   * @param <T> the item type
+   * @param <R> the result type
+   * @return the results, in order
+   * @throws InterruptedException if interrupted while waiting
+   */
+  public <T, R> List<R> map(SerializableFunction<T, R> function, Iterable<T> items, int chunksize) throws InterruptedException {
+    if (chunksize < 1) {
+      throw new IllegalArgumentException("chunksize must be >= 1, got " + chunksize);
+    }
+    return await(mapAsync(function, items, chunksize));
+  }
+
+  /**
+   * The non-blocking {@link #map}: one future for the whole list.
+   *
+   * @param function the function
+   * @param items the items
+   * @param chunksize items per task, or 0 for Python's default
+   * @param <T> the item type
+   * @param <R> the result type
+   * @return the future of the results, in order
+   */
+  public <T, R> CompletableFuture<List<R>> mapAsync(SerializableFunction<T, R> function, Iterable<T> items, int chunksize) {
+    List<T> all = new ArrayList<>();
+    items.forEach(all::add);
+    int size = chunksize > 0 ? chunksize : defaultChunksize(all.size());
+    List<CompletableFuture<List<R>>> chunks = new ArrayList<>();
+    for (int from = 0; from < all.size(); from += size) {
+      chunks.add(submitChunk(function, new ArrayList<>(all.subList(from, Math.min(all.size(), from + size)))));
+    }
+    return CompletableFuture.allOf(chunks.toArray(CompletableFuture[]::new))
+        .thenApplyAsync(
+            v -> {
+              List<R> results = new ArrayList<>(all.size());
+              chunks.forEach(c -> results.addAll(c.join()));
+              return results;
+            },
+            callbacks);
+  }
+
+  /**
+   * Applies {@code function} lazily: results come back in input order as you iterate; the input is
+   * read only as needed and at most a few chunks per worker are in flight (Python's {@code imap}).
+   * Without a chunk size, one is chosen adaptively (starting small, growing while chunks return
+   * quickly), so a long input never pays one round trip per item.
+   *
+   * @param function the function
+   * @param items the items, read lazily
+   * @param <T> the item type
+   * @param <R> the result type
+   * @return an iterator over the results; {@code next()} throws {@link TaskFailedException} at the
+   *     position of an item whose call threw
+   */
+  public <T, R> Iterator<R> imap(SerializableFunction<T, R> function, Iterable<T> items) {
+    return new LazyMap<>(function, items.iterator(), 0, true);
+  }
+
+  /**
+   * {@link #imap(SerializableFunction, Iterable)} with a fixed chunk size.
+   *
+   * @param function the function
+   * @param items the items, read lazily
+   * @param chunksize items per task, at least 1
+   * @param <T> the item type
+   * @param <R> the result type
+   * @return an iterator over the results, in input order
+   */
+  public <T, R> Iterator<R> imap(SerializableFunction<T, R> function, Iterable<T> items, int chunksize) {
+    if (chunksize < 1) {
+      throw new IllegalArgumentException("chunksize must be >= 1, got " + chunksize);
+    }
+    return new LazyMap<>(function, items.iterator(), chunksize, true);
+  }
+
+  /**
+   * Like {@link #imap(SerializableFunction, Iterable)}, but results come in completion order
+   * (Python's {@code imap_unordered}).
+   *
+   * @param function the function
+   * @param items the items, read lazily
+   * @param <T> the item type
+   * @param <R> the result type
+   * @return an iterator over the results, as they complete
+   */
+  public <T, R> Iterator<R> imapUnordered(SerializableFunction<T, R> function, Iterable<T> items) {
+    return new LazyMap<>(function, items.iterator(), 0, false);
+  }
+
+  // --- lifecycle ---
+
+  /** Stops accepting tasks; queued and running tasks still complete (Python's {@code close()}). */
+  public void shutdown() {
+    engine.close();
+  }
+
+  /**
+   * Waits for every worker to exit, after {@link #shutdown()} or {@link #terminate()} (Python's
+   * {@code join()}).
+   *
+   * @throws IllegalStateException if the pool was not shut down first
+   * @throws InterruptedException if interrupted while waiting
+   */
+  public void join() throws InterruptedException {
+    if (!engine.isShutdown()) {
+      throw new IllegalStateException("join() needs shutdown() or terminate() first, as in Python");
+    }
+    engine.awaitTermination(Duration.ofDays(365));
+  }
+
+  /** Cancels queued tasks and kills the workers now (Python's {@code terminate()}). */
+  public void terminate() {
+    engine.terminate();
+  }
+
+  /**
+   * {@link #shutdown()} then {@link #join()}: waits for all submitted work (unlike Python's
+   * {@code with Pool()}, which terminates). An interrupt while waiting terminates the pool.
+   */
+  @Override
+  public void close() {
+    engine.close();
+    try {
+      engine.awaitTermination(Duration.ofDays(365));
+    } catch (InterruptedException e) {
+      engine.terminate();
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** {@return the pids of the worker processes alive now} */
+  public List<Long> workerPids() {
+    return engine.workerPids();
+  }
+
+  /** {@return how many worker processes the pool keeps} */
+  public int processes() {
+    return processes;
+  }
+
+  PoolEngine engine() {
+    return engine;
+  }
+
+  // --- internals ---
+
+  <R> CompletableFuture<R> submit(SerializableCallable<R> task, Duration timeout) {
+    Objects.requireNonNull(task, "task");
+    byte[] payload = encoding.encode(task); // not serializable: fails here, nothing queued
+    CompletableFuture<byte[]> raw = engine.submit(payload, timeout);
+    CompletableFuture<R> result = new CompletableFuture<>();
+    raw.whenCompleteAsync(
+        (bytes, error) -> {
+          if (error != null) {
+            result.completeExceptionally(translate(error));
+            return;
+          }
+          try {
+            @SuppressWarnings("unchecked")
+            R value = (R) encoding.decode(bytes);
+            result.complete(value);
+          } catch (IOException | ClassNotFoundException | RuntimeException e) {
+            result.completeExceptionally(new MultiprocException("a task's result cannot be decoded here: " + e, e));
+          }
+        },
+        callbacks);
+    result.whenComplete(
+        (r, e) -> {
+          if (e instanceof CancellationException) {
+            raw.cancel(true);
+          }
+        });
+    return result;
+  }
+
+  private Throwable translate(Throwable error) {
+    Throwable e = unwrap(error);
+    if (e instanceof RemoteTaskFailure remote) {
+      Throwable cause = RemoteFailures.rebuild(remote.failure(), encoding);
+      return new TaskFailedException("task", remote.failure().description().className(), cause);
+    }
+    return e;
+  }
+
+  private static Throwable unwrap(Throwable e) {
+    while ((e instanceof CompletionException || e instanceof ExecutionException) && e.getCause() != null) {
+      e = e.getCause();
+    }
+    return e;
+  }
+
+  private <T, R> CompletableFuture<List<R>> submitChunk(SerializableFunction<T, R> function, ArrayList<T> chunk) {
+    return submit(
+        () -> {
+          List<R> out = new ArrayList<>(chunk.size());
+          for (T item : chunk) {
+            out.add(function.apply(item));
+          }
+          return out;
+        },
+        taskTimeout);
+  }
+
+  private int defaultChunksize(int items) {
+    // Python: chunksize, extra = divmod(len(iterable), len(self._pool) * 4); if extra: chunksize += 1
+    int slots = processes * 4;
+    return Math.max(1, (items + slots - 1) / slots);
+  }
+
+  private static <R> R await(CompletableFuture<R> future) throws InterruptedException {
+    try {
+      return future.get();
+    } catch (InterruptedException e) {
+      future.cancel(true);
+      throw e;
+    } catch (ExecutionException e) {
+      Throwable cause = unwrap(e);
+      if (cause instanceof RuntimeException re) {
+        throw re;
+      }
+      if (cause instanceof Error err) {
+        throw err;
+      }
+      throw new MultiprocException(cause.toString(), cause);
+    }
+  }
+
+  /** The iterator behind imap and imapUnordered: lazy input, bounded window, adaptive chunks. */
+  private final class LazyMap<T, R> implements Iterator<R> {
+    private static final int MAX_ADAPTIVE_CHUNK = 8192;
+    private static final long TARGET_CHUNK_NANOS = 20_000_000; // grow chunks while they return faster
+
+    private final SerializableFunction<T, R> function;
+    private final Iterator<T> input;
+    private final boolean ordered;
+    private final int fixedChunk;
+    private final int window = Math.max(2, 2 * processes * concurrency);
+    private final ArrayDeque<CompletableFuture<List<R>>> inOrder = new ArrayDeque<>();
+    private final LinkedBlockingQueue<CompletableFuture<List<R>>> completed = new LinkedBlockingQueue<>();
+    private int inFlight;
+    private int adaptiveChunk = 1;
+    private Iterator<R> current = java.util.Collections.emptyIterator();
+
+    LazyMap(SerializableFunction<T, R> function, Iterator<T> input, int chunksize, boolean ordered) {
+      this.function = Objects.requireNonNull(function, "function");
+      this.input = input;
+      this.fixedChunk = chunksize;
+      this.ordered = ordered;
+    }
+
+    private void fill() {
+      while (inFlight < window && input.hasNext()) {
+        int size = fixedChunk > 0 ? fixedChunk : adaptiveChunk;
+        ArrayList<T> chunk = new ArrayList<>(size);
+        while (chunk.size() < size && input.hasNext()) {
+          chunk.add(input.next());
+        }
+        long sent = System.nanoTime();
+        CompletableFuture<List<R>> future = submitChunk(function, chunk);
+        if (fixedChunk == 0) {
+          future.thenRun(() -> adapt(System.nanoTime() - sent));
+        }
+        inFlight++;
+        if (ordered) {
+          inOrder.add(future);
+        } else {
+          future.whenComplete((r, e) -> completed.add(future));
+        }
+      }
+    }
+
+    private synchronized void adapt(long elapsedNanos) {
+      if (elapsedNanos < TARGET_CHUNK_NANOS && adaptiveChunk < MAX_ADAPTIVE_CHUNK) {
+        adaptiveChunk = Math.min(MAX_ADAPTIVE_CHUNK, adaptiveChunk * 2);
+      }
+    }
+
+    @Override
+    public boolean hasNext() {
+      while (!current.hasNext()) {
+        fill();
+        if (inFlight == 0) {
+          return false;
+        }
+        CompletableFuture<List<R>> next;
+        try {
+          next = ordered ? inOrder.poll() : completed.take();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new CancellationException("interrupted while waiting for a result");
+        }
+        inFlight--;
+        try {
+          current = await(next).iterator();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new CancellationException("interrupted while waiting for a result");
+        }
+      }
+      return true;
+    }
+
+    @Override
+    public R next() {
+      if (!hasNext()) {
+        throw new NoSuchElementException();
+      }
+      R value = current.next();
+      fill();
+      return value;
+    }
+  }
+
+  /**
+   * Configures a {@link Pool}. Defaults: one worker per available processor; no initializer;
+   * workers never recycled; one task at a time per worker; no task timeout; {@link
+   * JavaSerializationCodec}; no extra JVM options.
+   */
+  public static final class Builder {
+    private int processes = Runtime.getRuntime().availableProcessors();
+    private SerializableRunnable initializer;
+    private int maxTasksPerChild;
+    private int concurrency = 1;
+    private Duration taskTimeout;
+    private final List<String> jvmOptions = new ArrayList<>();
+    private Class<? extends Codec> codec = JavaSerializationCodec.class;
+    private String name;
+
+    private Builder() {}
+
+    /**
+     * Sets the number of worker JVMs.
+     *
+     * @param processes at least 1
+     * @return this builder
+     */
+    public Builder processes(int processes) {
+      if (processes < 1) {
+        throw new IllegalArgumentException("processes must be >= 1, got " + processes);
+      }
+      this.processes = processes;
+      return this;
+    }
+
+    /**
+     * Sets code each worker runs once before any task (Python's {@code initializer}); if it throws,
+     * the pool breaks with {@link PoolBrokenException}.
+     *
+     * @param initializer the initializer
+     * @return this builder
+     */
+    public Builder initializer(SerializableRunnable initializer) {
+      this.initializer = Objects.requireNonNull(initializer, "initializer");
+      return this;
+    }
+
+    /**
+     * Replaces a worker after it has taken this many tasks (Python's {@code maxtasksperchild}); its
+     * replacement starts before it retires.
+     *
+     * @param tasks at least 1
+     * @return this builder
+     */
+    public Builder maxTasksPerChild(int tasks) {
+      if (tasks < 1) {
+        throw new IllegalArgumentException("maxTasksPerChild must be >= 1, got " + tasks);
+      }
+      this.maxTasksPerChild = tasks;
+      return this;
+    }
+
+    /**
+     * Lets each worker run up to {@code tasks} tasks at once, on virtual threads — for I/O-bound
+     * work (Python's "multiprocess and multi event loop").
+     *
+     * @param tasks at least 1
+     * @return this builder
+     */
+    public Builder concurrencyPerWorker(int tasks) {
+      if (tasks < 1) {
+        throw new IllegalArgumentException("concurrencyPerWorker must be >= 1, got " + tasks);
+      }
+      this.concurrency = tasks;
+      return this;
+    }
+
+    /**
+     * Sets a hard timeout for every task: past it, the worker is killed and replaced and the task
+     * fails with {@link TaskTimeoutException}.
+     *
+     * @param timeout positive
+     * @return this builder
+     */
+    public Builder taskTimeout(Duration timeout) {
+      if (timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException("taskTimeout must be positive, got " + timeout);
+      }
+      this.taskTimeout = timeout;
+      return this;
+    }
+
+    /**
+     * Adds JVM options for every worker.
+     *
+     * @param options e.g. {@code "-Xmx256m"}
+     * @return this builder
+     */
+    public Builder jvmOptions(String... options) {
+      for (String option : options) {
+        if (option == null || option.isBlank()) {
+          throw new IllegalArgumentException("JVM options must not be blank");
+        }
+        jvmOptions.add(option);
+      }
+      return this;
+    }
+
+    /**
+     * Chooses the codec.
+     *
+     * @param codec a codec class with a public no-argument constructor
+     * @return this builder
+     */
+    public Builder codec(Class<? extends Codec> codec) {
+      Codecs.instantiate(codec.getName());
+      this.codec = codec;
+      return this;
+    }
+
+    /**
+     * Names the pool; workers are named {@code name/worker-N} on their command lines.
+     *
+     * @param name the name
+     * @return this builder
+     */
+    public Builder name(String name) {
+      if (name == null || name.isBlank()) {
+        throw new IllegalArgumentException("name must not be blank");
+      }
+      this.name = name;
+      return this;
+    }
+
+    /** {@return the started pool} */
+    public Pool build() {
+      return new Pool(this);
+    }
+  }
+}

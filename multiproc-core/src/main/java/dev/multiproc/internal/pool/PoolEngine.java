@@ -1,0 +1,331 @@
+package dev.multiproc.internal.pool;
+
+import dev.multiproc.PoolBrokenException;
+import dev.multiproc.TaskFailedException;
+import dev.multiproc.internal.codec.RemoteFailures;
+import dev.multiproc.internal.codec.ValueEncoding;
+import dev.multiproc.internal.launch.LaunchSpec;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingDeque;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/*
+ * Overview: the supervisor behind Pool and ProcessPoolExecutor.
+ *
+ * One shared queue of encoded tasks; each worker's dispatcher pulls from it when it has a free
+ * slot (pull-based: no per-worker queues, so a long task never strands others behind it). Workers
+ * that die are replaced; their in-flight tasks fail with a typed exception.
+ *
+ * Pool lifecycle:
+ *   RUNNING    -> accepts tasks
+ *   CLOSING    -> close(): no new tasks; workers drain the queue, then exit
+ *   TERMINATED -> terminate(): queued tasks are cancelled, workers killed
+ *   BROKEN     -> the initializer failed, or workers keep failing to start: queued and new tasks
+ *                 fail with PoolBrokenException (no endless respawn loop)
+ */
+/** Supervises a pool's worker processes and its task queue. */
+public final class PoolEngine {
+  enum State {
+    RUNNING,
+    CLOSING,
+    TERMINATED,
+    BROKEN
+  }
+
+  private static final int MAX_CONSECUTIVE_START_FAILURES = 3;
+
+  private final String name;
+  private final ValueEncoding encoding;
+  private final int processes;
+  private final LaunchSpec spec;
+  private final byte[] initializerPayload;
+  private final int maxTasksPerChild;
+  private final int concurrency;
+  private final LinkedBlockingDeque<PendingTask> queue = new LinkedBlockingDeque<>();
+  private final Set<PoolWorker> workers = ConcurrentHashMap.newKeySet();
+  private final Set<PoolWorker> recycled = ConcurrentHashMap.newKeySet();
+  private final AtomicLong taskIds = new AtomicLong(1);
+  private final AtomicInteger workerNames = new AtomicInteger();
+  private final AtomicInteger consecutiveStartFailures = new AtomicInteger();
+  private final ScheduledExecutorService scheduler;
+  private final CompletableFuture<Void> allWorkersGone = new CompletableFuture<>();
+  private volatile State state = State.RUNNING;
+  private volatile PoolBrokenException broken;
+
+  /**
+   * Creates and starts a pool engine.
+   *
+   * @param name the pool's name (workers are {@code name/worker-N})
+   * @param processes how many workers
+   * @param spec how to start them
+   * @param encoding the pool's value encoding (to rebuild an initializer's exception)
+   * @param initializerPayload an encoded callable each worker runs first, or null
+   * @param maxTasksPerChild tasks after which a worker is replaced, 0 for never
+   * @param concurrency tasks each worker runs at once
+   */
+  public PoolEngine(
+      String name,
+      int processes,
+      LaunchSpec spec,
+      ValueEncoding encoding,
+      byte[] initializerPayload,
+      int maxTasksPerChild,
+      int concurrency) {
+    this.name = name;
+    this.encoding = encoding;
+    this.processes = processes;
+    this.spec = spec;
+    this.initializerPayload = initializerPayload;
+    this.maxTasksPerChild = maxTasksPerChild;
+    this.concurrency = concurrency;
+    this.scheduler =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> Thread.ofPlatform().daemon().name("multiproc-" + name + "-timer").unstarted(r));
+    for (int i = 0; i < processes; i++) {
+      startWorker();
+    }
+  }
+
+  /**
+   * Queues a task.
+   *
+   * @param payload the encoded callable
+   * @param timeout its hard timeout, or null
+   * @return the future of its encoded result
+   * @throws RejectedExecutionException if the pool no longer accepts tasks
+   */
+  public CompletableFuture<byte[]> submit(byte[] payload, Duration timeout) {
+    PendingTask task = new PendingTask(taskIds.getAndIncrement(), payload, timeout);
+    State s = state;
+    if (s == State.BROKEN) {
+      throw broken;
+    }
+    if (s != State.RUNNING) {
+      throw new RejectedExecutionException("pool " + name + " is " + s.name().toLowerCase() + "; it accepts no new tasks");
+    }
+    queue.add(task);
+    task.outcome.whenComplete(
+        (r, e) -> {
+          if (e instanceof CancellationException) {
+            queue.remove(task);
+            PoolWorker worker = task.runningOn;
+            if (worker != null) {
+              worker.cancel(task, 1000);
+            }
+          }
+        });
+    if (state == State.BROKEN && queue.remove(task)) { // raced with breaking
+      task.outcome.completeExceptionally(broken);
+    }
+    return task.outcome;
+  }
+
+  /** Stops accepting tasks; workers finish the queue, then exit. */
+  public void close() {
+    if (state == State.RUNNING) {
+      state = State.CLOSING;
+    }
+    checkAllGone();
+  }
+
+  /** Cancels queued tasks and kills every worker now. */
+  public void terminate() {
+    if (state != State.BROKEN) {
+      state = State.TERMINATED;
+    }
+    failQueued(new CancellationException("pool " + name + " was terminated"));
+    workers.forEach(PoolWorker::kill);
+    checkAllGone();
+  }
+
+  /**
+   * Waits until every worker has exited (after {@link #close()} or {@link #terminate()}).
+   *
+   * @param timeout how long to wait
+   * @return whether they all exited
+   * @throws InterruptedException if interrupted
+   */
+  public boolean awaitTermination(Duration timeout) throws InterruptedException {
+    try {
+      allWorkersGone.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+      return true;
+    } catch (java.util.concurrent.TimeoutException e) {
+      return false;
+    } catch (java.util.concurrent.ExecutionException e) {
+      return true;
+    }
+  }
+
+  /** {@return whether close() or terminate() was called, or the pool broke} */
+  public boolean isShutdown() {
+    return state != State.RUNNING;
+  }
+
+  /** {@return whether the pool is shut down and every worker has exited} */
+  public boolean isTerminated() {
+    return allWorkersGone.isDone();
+  }
+
+  /** {@return the pids of the live workers} */
+  public List<Long> workerPids() {
+    List<Long> pids = new ArrayList<>();
+    for (PoolWorker w : workers) {
+      if (w.handle() != null && w.state() != PoolWorker.State.DEAD) {
+        pids.add(w.handle().pid());
+      }
+    }
+    return pids;
+  }
+
+  /** {@return the number of worker processes the pool keeps} */
+  public int processes() {
+    return processes;
+  }
+
+  /** {@return the queued tasks that no worker has taken yet} */
+  public int queuedTasks() {
+    return queue.size();
+  }
+
+  // --- called by PoolWorker ---
+
+  LaunchSpec launchSpec() {
+    return spec;
+  }
+
+  byte[] initializerPayload() {
+    return initializerPayload;
+  }
+
+  int maxTasksPerChild() {
+    return maxTasksPerChild;
+  }
+
+  int concurrency() {
+    return concurrency;
+  }
+
+  long nextTaskId() {
+    return taskIds.getAndIncrement();
+  }
+
+  ScheduledExecutorService scheduler() {
+    return scheduler;
+  }
+
+  /** The next task for {@code worker}, or null when it should stop (pool closing and drained, terminated, broken). */
+  PendingTask takeTask(PoolWorker worker) throws InterruptedException {
+    while (true) {
+      State s = state;
+      if (s == State.TERMINATED || s == State.BROKEN) {
+        return null;
+      }
+      PendingTask task = queue.poll(50, TimeUnit.MILLISECONDS);
+      if (task != null) {
+        if (state == State.TERMINATED || state == State.BROKEN) {
+          queue.add(task); // failQueued will reach it
+          return null;
+        }
+        return task;
+      }
+      if (s == State.CLOSING && queue.isEmpty()) {
+        return null;
+      }
+    }
+  }
+
+  /** Puts back a task a worker took but could not deliver; it goes first. */
+  void requeue(PendingTask task) {
+    task.runningOn = null;
+    State s = state;
+    if (s == State.TERMINATED || s == State.BROKEN) {
+      task.outcome.completeExceptionally(s == State.BROKEN ? broken : new CancellationException("pool " + name + " was terminated"));
+      return;
+    }
+    queue.offerFirst(task);
+    if (s == State.CLOSING && workers.stream().allMatch(w -> w.state() == PoolWorker.State.DEAD)) {
+      startWorker();
+    }
+  }
+
+  void recycling(PoolWorker worker) {
+    recycled.add(worker);
+    startWorker();
+  }
+
+  void workerDied(PoolWorker worker) {
+    workers.remove(worker);
+    boolean wasRecycled = recycled.remove(worker);
+    if (!wasRecycled && needsWorkers()) {
+      startWorker();
+    }
+    checkAllGone();
+  }
+
+  void workerFailedToStart(PoolWorker worker, RuntimeException cause) {
+    workers.remove(worker);
+    if (consecutiveStartFailures.incrementAndGet() >= MAX_CONSECUTIVE_START_FAILURES) {
+      breakPool(new PoolBrokenException(
+          "pool " + name + ": " + MAX_CONSECUTIVE_START_FAILURES + " worker JVMs in a row failed to start: " + cause.getMessage(), cause));
+    } else if (needsWorkers()) {
+      startWorker();
+    }
+    checkAllGone();
+  }
+
+  void initializerFailed(PoolWorker worker, Throwable failure) {
+    Throwable cause =
+        failure instanceof RemoteTaskFailure remote
+            ? new TaskFailedException(
+                "the initializer", remote.failure().description().className(), RemoteFailures.rebuild(remote.failure(), encoding))
+            : failure;
+    breakPool(new PoolBrokenException(
+        "pool " + name + ": the initializer failed in worker " + worker.name() + "; no task will run", cause));
+  }
+
+  private boolean needsWorkers() {
+    return state == State.RUNNING || (state == State.CLOSING && !queue.isEmpty());
+  }
+
+  private void startWorker() {
+    PoolWorker worker = new PoolWorker(this, name + "/worker-" + workerNames.incrementAndGet());
+    workers.add(worker);
+    worker.start();
+  }
+
+  void workerStarted() {
+    consecutiveStartFailures.set(0);
+  }
+
+  private void breakPool(PoolBrokenException failure) {
+    broken = failure;
+    state = State.BROKEN;
+    failQueued(failure);
+    workers.forEach(PoolWorker::kill);
+  }
+
+  private void failQueued(Throwable failure) {
+    PendingTask task;
+    while ((task = queue.poll()) != null) {
+      task.outcome.completeExceptionally(failure);
+    }
+  }
+
+  private void checkAllGone() {
+    if (state != State.RUNNING && workers.isEmpty()) {
+      scheduler.shutdownNow();
+      allWorkersGone.complete(null);
+    }
+  }
+}

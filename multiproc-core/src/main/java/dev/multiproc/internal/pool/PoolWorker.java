@@ -1,0 +1,250 @@
+package dev.multiproc.internal.pool;
+
+import dev.multiproc.MultiprocException;
+import dev.multiproc.TaskTimeoutException;
+import dev.multiproc.WorkerCrashedException;
+import dev.multiproc.internal.launch.WorkerHandle;
+import dev.multiproc.internal.launch.WorkerLauncher;
+import dev.multiproc.internal.protocol.Message;
+import dev.multiproc.internal.protocol.Message.Cancel;
+import dev.multiproc.internal.protocol.Message.RunTask;
+import dev.multiproc.internal.protocol.Message.Shutdown;
+import dev.multiproc.internal.protocol.Message.TaskFailure;
+import dev.multiproc.internal.protocol.Message.TaskResult;
+import java.io.IOException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+/*
+ * Overview: one worker process of a pool, and the virtual thread that feeds it.
+ *
+ * State machine (only the dispatcher thread moves it forward, except DEAD):
+ *
+ *   STARTING  -> launch the JVM, run the initializer     (failure: the pool is broken)
+ *   IDLE/BUSY -> take tasks while in-flight < concurrency (pull-based: an idle worker takes the
+ *                next task from the shared queue, so a long task never holds others back)
+ *   RECYCLING -> maxTasksPerChild reached: take no more, let in-flight finish, SHUTDOWN; the pool
+ *                started the replacement when recycling began, so capacity never drops to zero
+ *   DEAD      -> the process ended (crash, kill, timeout, recycle, pool shutdown); tasks still in
+ *                flight fail with WorkerCrashedException (or TaskTimeoutException) and the pool
+ *                starts a replacement unless it is shutting down
+ */
+final class PoolWorker {
+  enum State {
+    STARTING,
+    IDLE,
+    BUSY,
+    RECYCLING,
+    DEAD
+  }
+
+  private final PoolEngine pool;
+  private final String name;
+  private final Semaphore capacity;
+  private final ConcurrentHashMap<Long, PendingTask> inFlight = new ConcurrentHashMap<>();
+  private volatile State state = State.STARTING;
+  private volatile WorkerHandle handle;
+  private int tasksTaken;
+
+  PoolWorker(PoolEngine pool, String name) {
+    this.pool = pool;
+    this.name = name;
+    this.capacity = new Semaphore(pool.concurrency());
+  }
+
+  State state() {
+    return state;
+  }
+
+  String name() {
+    return name;
+  }
+
+  WorkerHandle handle() {
+    return handle;
+  }
+
+  void start() {
+    Thread.ofVirtual().name("multiproc-dispatch-" + name).start(this::run);
+  }
+
+  private void run() {
+    try {
+      handle = WorkerLauncher.launch(pool.launchSpec(), name, null);
+    } catch (RuntimeException e) {
+      state = State.DEAD;
+      pool.workerFailedToStart(this, e);
+      return;
+    }
+    pool.workerStarted();
+    handle.listen(new Listener());
+    handle.terminated().thenRun(this::onTerminated);
+    if (!runInitializer()) {
+      return;
+    }
+    dispatch();
+  }
+
+  private boolean runInitializer() {
+    byte[] initializer = pool.initializerPayload();
+    if (initializer == null) {
+      return true;
+    }
+    PendingTask init = new PendingTask(pool.nextTaskId(), initializer, null);
+    inFlight.put(init.id, init);
+    try {
+      handle.send(new RunTask(init.id, false, initializer));
+      init.outcome.get();
+      return true;
+    } catch (Exception e) {
+      Throwable cause = e instanceof java.util.concurrent.ExecutionException ? e.getCause() : e;
+      pool.initializerFailed(this, cause);
+      handle.kill();
+      return false;
+    }
+  }
+
+  private void dispatch() {
+    state = State.IDLE;
+    try {
+      while (state != State.DEAD) {
+        capacity.acquire();
+        PendingTask task = state == State.DEAD ? null : pool.takeTask(this);
+        if (task == null) { // the pool is closing and the queue is empty, or we must stop
+          capacity.release();
+          break;
+        }
+        if (task.outcome.isDone()) { // cancelled while queued
+          capacity.release();
+          continue;
+        }
+        task.runningOn = this;
+        inFlight.put(task.id, task);
+        if (state == State.DEAD) { // died while we were taking it: nobody will fail it here
+          inFlight.remove(task.id);
+          pool.requeue(task);
+          break;
+        }
+        state = State.BUSY;
+        tasksTaken++;
+        try {
+          handle.send(new RunTask(task.id, false, task.payload));
+        } catch (IOException e) {
+          // Never delivered: give it to another worker (onTerminated may have run already).
+          if (inFlight.remove(task.id) != null) {
+            pool.requeue(task);
+          }
+          break;
+        }
+        if (task.timeout != null) {
+          pool.scheduler().schedule(() -> onDeadline(task), task.timeout.toNanos(), TimeUnit.NANOSECONDS);
+        }
+        if (pool.maxTasksPerChild() > 0 && tasksTaken >= pool.maxTasksPerChild()) {
+          state = State.RECYCLING;
+          pool.recycling(this); // starts the replacement now
+          capacity.acquire(pool.concurrency()); // wait for everything in flight
+          break;
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (handle.isAlive()) {
+      try {
+        handle.send(new Shutdown(0));
+      } catch (IOException e) {
+        // already going
+      }
+      handle.release();
+    }
+  }
+
+  private void onDeadline(PendingTask task) {
+    if (inFlight.containsKey(task.id) && !task.outcome.isDone()) {
+      task.timedOut = true;
+      handle.kill(); // hard timeout: no cooperation needed from the task
+    }
+  }
+
+  /** Cancels a running task: interrupt in the worker, then kill it after the grace period. */
+  void cancel(PendingTask task, long graceMillis) {
+    if (!inFlight.containsKey(task.id)) {
+      return;
+    }
+    try {
+      handle.send(new Cancel(task.id));
+    } catch (IOException e) {
+      return;
+    }
+    pool.scheduler()
+        .schedule(
+            () -> {
+              if (inFlight.containsKey(task.id)) {
+                handle.kill();
+              }
+            },
+            graceMillis,
+            TimeUnit.MILLISECONDS);
+  }
+
+  void kill() {
+    WorkerHandle h = handle;
+    if (h != null) {
+      h.kill();
+    }
+  }
+
+  private void onTerminated() {
+    state = State.DEAD;
+    int raw = handle.process().exitValue();
+    int exitCode = raw > 128 && raw <= 128 + 64 ? -(raw - 128) : raw;
+    for (PendingTask task : inFlight.values()) {
+      inFlight.remove(task.id);
+      MultiprocException failure =
+          task.timedOut
+              ? new TaskTimeoutException(task.timeout, name, handle.pid())
+              : new WorkerCrashedException(
+                  "worker " + name + " (pid " + handle.pid() + ") died while running the task: "
+                      + (exitCode < 0 ? "killed by signal " + (-exitCode) : "exit status " + exitCode),
+                  handle.pid(),
+                  exitCode);
+      task.outcome.completeExceptionally(failure);
+    }
+    capacity.release(pool.concurrency()); // unblock a dispatcher waiting to recycle
+    pool.workerDied(this);
+  }
+
+  private final class Listener implements WorkerHandle.Listener {
+    @Override
+    public void onMessage(Message message) {
+      if (message instanceof TaskResult r) {
+        finish(r.taskId()).ifPresent(t -> t.outcome.complete(r.payload()));
+      } else if (message instanceof TaskFailure f) {
+        finish(f.taskId()).ifPresent(t -> t.outcome.completeExceptionally(new RemoteTaskFailure(f)));
+      }
+    }
+
+    private java.util.Optional<PendingTask> finish(long taskId) {
+      PendingTask task = inFlight.remove(taskId);
+      if (task != null) {
+        capacity.release();
+        if (inFlight.isEmpty() && state == State.BUSY) {
+          state = State.IDLE;
+        }
+      }
+      return java.util.Optional.ofNullable(task);
+    }
+
+    @Override
+    public void onChannelEnd(IOException error) {
+      // onTerminated (after the process exit) fails what is still in flight, with its exit code.
+    }
+  }
+
+  CompletableFuture<Void> terminated() {
+    WorkerHandle h = handle;
+    return h == null ? CompletableFuture.completedFuture(null) : h.terminated();
+  }
+}

@@ -1,0 +1,298 @@
+package dev.multiproc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.multiproc.testing.NoStrayChildren;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** Pool against real worker JVMs: results, distribution, laziness, and supervision. */
+@ExtendWith(NoStrayChildren.class)
+@Timeout(90)
+class PoolTest {
+
+  static long slowSquare(long x) throws InterruptedException {
+    Thread.sleep(5);
+    return x * x;
+  }
+
+  /** apply runs in a worker (another pid) and returns its result; applyAsync returns a future. */
+  @Test
+  void apply_andApplyAsync() throws Exception {
+    try (Pool pool = Pool.create(2)) {
+      long pid = pool.apply(() -> ProcessHandle.current().pid());
+      assertThat(pid).isNotEqualTo(ProcessHandle.current().pid());
+      assertThat(pool.workerPids()).contains(pid);
+      int answer = pool.apply((Integer x) -> x + 1, 41);
+      assertThat(answer).isEqualTo(42);
+      List<CompletableFuture<Integer>> futures = new ArrayList<>();
+      for (int i = 0; i < 200; i++) {
+        int n = i;
+        futures.add(pool.applyAsync(() -> n * 2));
+      }
+      for (int i = 0; i < 200; i++) {
+        assertThat(futures.get(i).get()).isEqualTo(i * 2);
+      }
+    }
+  }
+
+  /** Callbacks run off the delivery thread and see the result or the failure. */
+  @Test
+  void applyAsync_callbacks() throws Exception {
+    try (Pool pool = Pool.create(1)) {
+      CountDownLatch done = new CountDownLatch(2);
+      ConcurrentLinkedQueue<Object> seen = new ConcurrentLinkedQueue<>();
+      pool.applyAsync(() -> "ok", r -> { seen.add(r); done.countDown(); }, e -> done.countDown());
+      pool.applyAsync(() -> { throw new IllegalStateException("bad"); }, r -> done.countDown(), e -> { seen.add(e); done.countDown(); });
+      assertThat(done.await(30, TimeUnit.SECONDS)).isTrue();
+      assertThat(seen).hasSize(2).contains("ok");
+      assertThat(seen).anyMatch(e -> e instanceof TaskFailedException t && t.getCause() instanceof IllegalStateException);
+    }
+  }
+
+  /** map keeps input order, with default and explicit chunk sizes. */
+  @Test
+  void map_keepsOrder() throws Exception {
+    List<Long> items = IntStream.range(0, 1000).mapToObj(i -> (long) i).toList();
+    List<Long> expected = items.stream().map(x -> x * x).toList();
+    try (Pool pool = Pool.create(2)) {
+      assertThat(pool.map(x -> x * x, items)).isEqualTo(expected);
+      assertThat(pool.map(x -> x * x, items, 7)).isEqualTo(expected);
+      assertThat(pool.map(x -> x * x, List.<Long>of())).isEmpty();
+    }
+  }
+
+  /** imap reads its input lazily, keeps a bounded window in flight, and yields in order. */
+  @Test
+  void imap_isLazyAndBounded() throws Exception {
+    AtomicInteger read = new AtomicInteger();
+    Iterable<Integer> endless =
+        () ->
+            new Iterator<>() {
+              @Override
+              public boolean hasNext() {
+                return true;
+              }
+
+              @Override
+              public Integer next() {
+                return read.incrementAndGet();
+              }
+            };
+    try (Pool pool = Pool.create(2)) {
+      Iterator<Integer> results = pool.imap(x -> x * 10, endless, 100);
+      for (int i = 1; i <= 5000; i++) {
+        assertThat(results.next()).isEqualTo(i * 10);
+      }
+      // window: 2 x processes x concurrency chunks of 100, beyond what was consumed
+      assertThat(read.get()).isLessThanOrEqualTo(5000 + 4 * 100 + 100);
+      pool.terminate();
+    }
+  }
+
+  /** imap with an adaptive chunk size handles a long input quickly; imapUnordered yields every result. */
+  @Test
+  void imapAdaptive_andUnordered() throws Exception {
+    List<Integer> items = IntStream.range(0, 20_000).boxed().toList();
+    try (Pool pool = Pool.create(2)) {
+      List<Integer> ordered = new ArrayList<>();
+      pool.imap(x -> x + 1, items).forEachRemaining(ordered::add);
+      assertThat(ordered).isEqualTo(items.stream().map(x -> x + 1).toList());
+      Set<Integer> unordered = new HashSet<>();
+      pool.imapUnordered(x -> x + 1, items.subList(0, 2000)).forEachRemaining(unordered::add);
+      assertThat(unordered).hasSize(2000).contains(1, 2000);
+    }
+  }
+
+  /** A task's exception arrives as the cause of TaskFailedException; the pool goes on. */
+  @Test
+  void taskException_arrivesAndPoolGoesOn() throws Exception {
+    try (Pool pool = Pool.create(1)) {
+      assertThatThrownBy(() -> pool.apply(() -> { throw new ArithmeticException("boom"); }))
+          .isInstanceOf(TaskFailedException.class)
+          .hasCauseInstanceOf(ArithmeticException.class)
+          .hasMessageContaining("boom");
+      assertThat(pool.apply(() -> 1)).isEqualTo(1);
+    }
+  }
+
+  /** kill -9 of a worker mid-task fails only its task with WorkerCrashedException; all others complete and the pool size is restored. */
+  @Test
+  void killedWorker_failsOnlyItsTask() throws Exception {
+    try (Pool pool = Pool.create(2)) {
+      CompletableFuture<Long> victim = pool.applyAsync(() -> { Thread.sleep(60_000); return 0L; });
+      List<CompletableFuture<Long>> others = new ArrayList<>();
+      for (long i = 0; i < 50; i++) {
+        long n = i;
+        others.add(pool.applyAsync(() -> slowSquare(n)));
+      }
+      // find the worker running the sleeper: the one whose pid is not answering the others
+      Thread.sleep(500);
+      Set<Long> before = new HashSet<>(pool.workerPids());
+      Set<Long> busy = new HashSet<>();
+      for (int i = 0; i < 5; i++) {
+        busy.add(pool.apply(() -> ProcessHandle.current().pid()));
+      }
+      Set<Long> sleeping = new HashSet<>(before);
+      sleeping.removeAll(busy);
+      assertThat(sleeping).hasSize(1);
+      long victimPid = sleeping.iterator().next();
+      ProcessHandle.of(victimPid).orElseThrow().destroyForcibly();
+      assertThatThrownBy(victim::get)
+          .hasCauseInstanceOf(WorkerCrashedException.class)
+          .cause()
+          .hasMessageContaining("pid " + victimPid)
+          .hasMessageContaining("signal 9");
+      for (int i = 0; i < 50; i++) {
+        assertThat(others.get(i).get()).isEqualTo((long) i * i);
+      }
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+      while (pool.workerPids().size() < 2 && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      assertThat(pool.workerPids()).hasSize(2).doesNotContain(victimPid);
+      assertThat(pool.apply(() -> "still working")).isEqualTo("still working");
+    }
+  }
+
+  /** An endless task with a hard timeout: its worker is killed, the task fails with TaskTimeoutException, the pool goes on. */
+  @Test
+  void hardTimeout_killsRunawayTask() throws Exception {
+    try (Pool pool = Pool.create(1)) {
+      assertThatThrownBy(() -> pool.apply(() -> { while (true) { Math.sqrt(Math.random()); } }, Duration.ofMillis(500)))
+          .isInstanceOf(TaskTimeoutException.class)
+          .hasMessageContaining("PT0.5S");
+      assertThat(pool.apply(() -> 7)).isEqualTo(7);
+    }
+  }
+
+  /** A failing initializer breaks the pool with PoolBrokenException instead of respawning forever. */
+  @Test
+  void failingInitializer_breaksPool() throws Exception {
+    Pool pool = Pool.builder().processes(2).initializer(() -> { throw new IllegalStateException("no config"); }).build();
+    try {
+      assertThatThrownBy(() -> pool.apply(() -> 1))
+          .isInstanceOf(PoolBrokenException.class)
+          .hasMessageContaining("initializer failed")
+          .rootCause()
+          .hasMessageContaining("no config");
+      assertThatThrownBy(() -> pool.applyAsync(() -> 2)).isInstanceOf(PoolBrokenException.class);
+    } finally {
+      pool.terminate();
+      pool.join();
+    }
+  }
+
+  /** The initializer runs once per worker before its tasks. */
+  @Test
+  void initializer_runsBeforeTasks() throws Exception {
+    try (Pool pool = Pool.builder().processes(1).initializer(() -> System.setProperty("initialized", "yes")).build()) {
+      assertThat(pool.apply(() -> System.getProperty("initialized"))).isEqualTo("yes");
+    }
+  }
+
+  /** maxTasksPerChild recycles workers without losing or deadlocking tasks. */
+  @Test
+  void maxTasksPerChild_recyclesWorkers() throws Exception {
+    try (Pool pool = Pool.builder().processes(2).maxTasksPerChild(3).build()) {
+      List<CompletableFuture<Long>> pids = new ArrayList<>();
+      for (int i = 0; i < 30; i++) {
+        pids.add(pool.applyAsync(() -> ProcessHandle.current().pid()));
+      }
+      Set<Long> distinct = new HashSet<>();
+      for (CompletableFuture<Long> f : pids) {
+        distinct.add(f.get(60, TimeUnit.SECONDS));
+      }
+      assertThat(distinct.size()).isGreaterThanOrEqualTo(10);
+    }
+  }
+
+  /** cancel(true) of a running task stops it (interrupt in the worker) and the pool goes on. */
+  @Test
+  void cancelRunningTask() throws Exception {
+    try (Pool pool = Pool.create(1)) {
+      CompletableFuture<Integer> running = pool.applyAsync(() -> { Thread.sleep(60_000); return 1; });
+      Thread.sleep(500);
+      assertThat(running.cancel(true)).isTrue();
+      assertThat(pool.apply(() -> 2)).isEqualTo(2); // the worker was freed (interrupted) or replaced
+    }
+  }
+
+  /** Processes x virtual threads: 2 workers x 500 concurrent 100 ms sleeps run 1,000 tasks concurrently. */
+  @Test
+  void concurrencyPerWorker_runsIoTasksConcurrently() throws Exception {
+    try (Pool pool = Pool.builder().processes(2).concurrencyPerWorker(500).build()) {
+      pool.apply(() -> 0); // workers up
+      long t0 = System.nanoTime();
+      List<CompletableFuture<Integer>> futures = new ArrayList<>();
+      for (int i = 0; i < 1000; i++) {
+        int n = i;
+        futures.add(pool.applyAsync(() -> { Thread.sleep(100); return n; }));
+      }
+      for (int i = 0; i < 1000; i++) {
+        assertThat(futures.get(i).get()).isEqualTo(i);
+      }
+      // Sequentially this is 50 s per worker; concurrency must bring it far below.
+      assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(10));
+    }
+  }
+
+  /** close() waits for submitted work; afterwards submissions are rejected and no worker is left. */
+  @Test
+  void close_waitsForWork_thenRejects() throws Exception {
+    Pool pool = Pool.create(2);
+    List<CompletableFuture<Long>> futures = new ArrayList<>();
+    for (long i = 0; i < 20; i++) {
+      long n = i;
+      futures.add(pool.applyAsync(() -> slowSquare(n)));
+    }
+    List<Long> pids = pool.workerPids();
+    pool.close();
+    for (CompletableFuture<Long> f : futures) {
+      assertThat(f).isCompleted();
+    }
+    assertThatThrownBy(() -> pool.applyAsync(() -> 1)).isInstanceOf(RejectedExecutionException.class);
+    for (long pid : pids) {
+      assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+    }
+  }
+
+  /** terminate() cancels queued work and kills workers at once. */
+  @Test
+  void terminate_killsAndCancels() throws Exception {
+    Pool pool = Pool.create(1);
+    CompletableFuture<Integer> running = pool.applyAsync(() -> { Thread.sleep(60_000); return 1; });
+    CompletableFuture<Integer> queued = pool.applyAsync(() -> 2);
+    Thread.sleep(300);
+    pool.terminate();
+    pool.join();
+    assertThat(queued).isCompletedExceptionally();
+    assertThat(running).isCompletedExceptionally();
+  }
+
+  /** A non-serializable task is refused at submission with a typed error. */
+  @Test
+  void nonSerializableTask_refusedAtSubmission() {
+    Object notSerializable = new Object();
+    try (Pool pool = Pool.create(1)) {
+      assertThatThrownBy(() -> pool.applyAsync(() -> notSerializable.hashCode()))
+          .isInstanceOf(TaskNotSerializableException.class)
+          .hasMessageContaining("java.lang.Object");
+    }
+  }
+}
