@@ -44,6 +44,21 @@ final class PythonReference {
    * @return the value
    */
   static double run(String script, String field, String... args) {
+    Double value = runAll(script, args).get(field);
+    if (value == null) {
+      throw new IllegalStateException("python reference " + script + " printed no \"" + field + "\"");
+    }
+    return value;
+  }
+
+  /**
+   * Runs a script and returns every numeric field of the JSON object it prints.
+   *
+   * @param script file name under {@code bench/python}
+   * @param args script arguments
+   * @return field name to value
+   */
+  static java.util.Map<String, Double> runAll(String script, String... args) {
     List<String> command = new ArrayList<>();
     command.add(python());
     command.add(scriptsDirectory().resolve(script).toString());
@@ -54,11 +69,12 @@ final class PythonReference {
       if (!process.waitFor(10, TimeUnit.MINUTES) || process.exitValue() != 0) {
         throw new IllegalStateException("python reference " + script + " failed: " + out);
       }
-      Matcher m = Pattern.compile("\"" + Pattern.quote(field) + "\"\\s*:\\s*([-0-9.eE+]+)").matcher(out);
-      if (!m.find()) {
-        throw new IllegalStateException("python reference " + script + " printed no \"" + field + "\": " + out);
+      java.util.Map<String, Double> fields = new java.util.LinkedHashMap<>();
+      Matcher m = Pattern.compile("\"([A-Za-z0-9_]+)\"\\s*:\\s*(-?[0-9][-0-9.eE+]*)").matcher(out);
+      while (m.find()) {
+        fields.put(m.group(1), Double.parseDouble(m.group(2)));
       }
-      return Double.parseDouble(m.group(1));
+      return fields;
     } catch (IOException e) {
       throw new MissingToolException("cannot run python3 (" + e.getMessage() + "); install Python 3 to compare against it");
     } catch (InterruptedException e) {

@@ -40,7 +40,8 @@ class CommandLineTest {
   /** Every subcommand answers --help with exit code 0. */
   @Test
   void help_onEverySubcommand() {
-    for (String[] args : new String[][] {{"--help"}, {"demo", "--help"}, {"bench", "--help"}, {"bench", "process", "--help"}}) {
+    for (String[] args :
+        new String[][] {{"--help"}, {"demo", "--help"}, {"bench", "--help"}, {"bench", "process", "--help"}, {"bench", "pool", "--help"}}) {
       Run r = run(args);
       assertThat(r.exitCode()).as(String.join(" ", args)).isZero();
       assertThat(r.out()).contains("Usage:");
@@ -84,5 +85,20 @@ class CommandLineTest {
     }
     assertThat(json).contains("\"python_fork\": ");
     assertThat(Files.exists(scripts.resolve("process_start_join.py"))).isTrue();
+  }
+
+  /** bench pool --json prints every pool workload, ours and Python's, in the DEVELOPERS.md shape (small sizes). */
+  @Test
+  void benchPool_json_hasEveryWorkload() {
+    System.setProperty("multiproc.home", Path.of("..").toAbsolutePath().normalize().toString());
+    Run r = run("bench", "pool", "--json", "--tasks", "300", "--map-items", "20000", "--latency-calls", "50");
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    String json = r.out().strip();
+    for (String workload :
+        new String[] {
+          "pool_startup", "apply_latency_p50", "apply_latency_p99", "apply_async_throughput", "executor_throughput", "map_throughput", "cpu_speedup"
+        }) {
+      assertThat(json).containsPattern("\"" + workload + "\": \\{\"unit\": \"[^\"]+\", \"multiproc\": [0-9.]+, \"python\": [0-9.]+, \"better\": \"(lower|higher)\", \"speedup\": [0-9.]+");
+    }
   }
 }

@@ -1,0 +1,179 @@
+package dev.multiproc.cli;
+
+import dev.multiproc.ChildProcess;
+import dev.multiproc.Pool;
+import dev.multiproc.ProcessPoolExecutor;
+import dev.multiproc.function.SerializableCallable;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.IntStream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code multiproc bench pool}: Pool and ProcessPoolExecutor against Python's {@code
+ * multiprocessing.Pool} and {@code concurrent.futures.ProcessPoolExecutor} (both with 2 processes
+ * and the {@code spawn} start method), measured the same way in the same run by {@code
+ * bench/python/pool.py}.
+ */
+@Command(
+    name = "pool",
+    mixinStandardHelpOptions = true,
+    description = "Pool start-up, apply latency, applyAsync/executor/map throughput and CPU speedup vs Python's Pool(2).")
+final class PoolBenchCommand implements Callable<Integer> {
+  @Option(names = "--json", description = "Print one JSON object instead of a table.")
+  boolean json;
+
+  @Option(names = "--processes", defaultValue = "2", description = "Worker processes on both sides (default: ${DEFAULT-VALUE}).")
+  int processes;
+
+  @Option(names = "--tasks", defaultValue = "50000", description = "Tiny tasks for the throughput workloads (default: ${DEFAULT-VALUE}).")
+  int tasks;
+
+  @Option(names = "--map-items", defaultValue = "1000000", description = "Items for map (default: ${DEFAULT-VALUE}).")
+  int mapItems;
+
+  @Option(names = "--latency-calls", defaultValue = "2000", description = "Sequential applies for latency (default: ${DEFAULT-VALUE}).")
+  int latencyCalls;
+
+  /** Python does ~100x fewer loop iterations in the same time; the speedup is a ratio within each side. */
+  private static final int PYTHON_CPU_ITERATIONS = 1_500_000;
+  private static final long JAVA_CPU_ITERATIONS = 150_000_000L;
+  private static final int CPU_TASKS = 8;
+  private static final int MAP_CHUNKSIZE = 10_000;
+
+  static long burn(long n) {
+    long total = 0;
+    for (long i = 0; i < n; i++) {
+      total += i * i % 7;
+    }
+    return total;
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    if (processes < 1 || tasks < 1 || mapItems < 1 || latencyCalls < 10) {
+      throw new IllegalArgumentException("--processes, --tasks, --map-items must be >= 1 and --latency-calls >= 10");
+    }
+    SerializableCallable<Object> noop = () -> null;
+    ChildProcess.prepareStartupCache(ChildProcess.builder(noop), Duration.ofMinutes(2));
+    Map<String, Double> ours = new LinkedHashMap<>();
+
+    double[] startups = new double[5];
+    for (int i = 0; i < startups.length; i++) {
+      long t0 = System.nanoTime();
+      Pool pool = Pool.create(processes);
+      pool.apply(noop);
+      startups[i] = (System.nanoTime() - t0) / 1e6;
+      pool.terminate();
+      pool.join();
+    }
+    ours.put("pool_startup", median(startups));
+
+    try (Pool pool = Pool.create(processes)) {
+      for (int i = 0; i < 200; i++) {
+        pool.apply((Integer x) -> x + 1, i);
+      }
+      double[] latencies = new double[latencyCalls];
+      for (int i = 0; i < latencyCalls; i++) {
+        long t0 = System.nanoTime();
+        pool.apply((Integer x) -> x + 1, i);
+        latencies[i] = (System.nanoTime() - t0) / 1e3;
+      }
+      Arrays.sort(latencies);
+      ours.put("apply_latency_p50", percentile(latencies, 50));
+      ours.put("apply_latency_p99", percentile(latencies, 99));
+
+      long t0 = System.nanoTime();
+      List<CompletableFuture<Integer>> futures = new ArrayList<>(tasks);
+      for (int i = 0; i < tasks; i++) {
+        futures.add(pool.applyAsync((Integer x) -> x + 1, i));
+      }
+      futures.forEach(CompletableFuture::join);
+      ours.put("apply_async_throughput", tasks / ((System.nanoTime() - t0) / 1e9));
+
+      List<Integer> items = IntStream.range(0, mapItems).boxed().toList();
+      t0 = System.nanoTime();
+      pool.map((Integer x) -> x * 2, items, MAP_CHUNKSIZE);
+      ours.put("map_throughput", mapItems / ((System.nanoTime() - t0) / 1e9));
+    }
+
+    try (ProcessPoolExecutor executor = ProcessPoolExecutor.create(processes)) {
+      executor.submit(noop).join();
+      long t0 = System.nanoTime();
+      List<CompletableFuture<Integer>> futures = new ArrayList<>(tasks);
+      for (int i = 0; i < tasks; i++) {
+        int n = i;
+        futures.add(executor.submit(() -> n + 1));
+      }
+      ProcessPoolExecutor.asCompleted(futures).forEach(CompletableFuture::join);
+      ours.put("executor_throughput", tasks / ((System.nanoTime() - t0) / 1e9));
+    }
+
+    ours.put("cpu_speedup", cpuSeconds(1) / cpuSeconds(processes));
+
+    Map<String, Double> python =
+        PythonReference.runAll(
+            "pool.py",
+            "--processes", Integer.toString(processes),
+            "--tasks", Integer.toString(tasks),
+            "--map-items", Integer.toString(mapItems),
+            "--map-chunksize", Integer.toString(MAP_CHUNKSIZE),
+            "--latency-calls", Integer.toString(latencyCalls),
+            "--cpu-tasks", Integer.toString(CPU_TASKS),
+            "--cpu-iterations", Integer.toString(PYTHON_CPU_ITERATIONS));
+
+    BenchReport report = new BenchReport();
+    add(report, ours, python, "pool_startup", "ms", BenchReport.Better.LOWER);
+    add(report, ours, python, "apply_latency_p50", "us", BenchReport.Better.LOWER);
+    add(report, ours, python, "apply_latency_p99", "us", BenchReport.Better.LOWER);
+    add(report, ours, python, "apply_async_throughput", "tasks/s", BenchReport.Better.HIGHER);
+    add(report, ours, python, "executor_throughput", "tasks/s", BenchReport.Better.HIGHER);
+    add(report, ours, python, "map_throughput", "items/s", BenchReport.Better.HIGHER);
+    add(report, ours, python, "cpu_speedup", "x", BenchReport.Better.HIGHER);
+    if (json) {
+      report.printJson(System.out);
+    } else {
+      report.printTable(System.out);
+    }
+    return 0;
+  }
+
+  private double cpuSeconds(int workers) throws InterruptedException {
+    try (Pool pool = Pool.create(workers)) {
+      pool.map(PoolBenchCommand::burn, List.of(1_000_000L, 1_000_000L), 1); // workers up and JIT warm
+      List<Long> work = new ArrayList<>();
+      for (int i = 0; i < CPU_TASKS; i++) {
+        work.add(JAVA_CPU_ITERATIONS);
+      }
+      long t0 = System.nanoTime();
+      pool.map(PoolBenchCommand::burn, work, 1);
+      return (System.nanoTime() - t0) / 1e9;
+    }
+  }
+
+  private static void add(BenchReport report, Map<String, Double> ours, Map<String, Double> python, String name, String unit, BenchReport.Better better) {
+    Map<String, Object> extras = new LinkedHashMap<>();
+    extras.put("python_impl", name.startsWith("executor") ? "ProcessPoolExecutor(2)" : "multiprocessing.Pool(2)");
+    report.add(name, unit, ours.get(name), python.getOrDefault(name, Double.NaN), better, extras);
+  }
+
+  private static double median(double[] values) {
+    double[] sorted = values.clone();
+    Arrays.sort(sorted);
+    int n = sorted.length;
+    return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+  }
+
+  /** Nearest-rank percentile of sorted values, as the Python script computes it. */
+  private static double percentile(double[] sorted, double p) {
+    int k = (int) Math.round(p / 100.0 * sorted.length + 0.5) - 1;
+    return sorted[Math.max(0, Math.min(sorted.length - 1, k))];
+  }
+}
