@@ -120,7 +120,7 @@ public final class Pool implements AutoCloseable {
    * @throws InterruptedException if interrupted while waiting (the task is cancelled)
    */
   public <R> R apply(SerializableCallable<R> task) throws InterruptedException {
-    return await(applyAsync(task));
+    return applyBlocking(task, taskTimeout);
   }
 
   /**
@@ -134,7 +134,8 @@ public final class Pool implements AutoCloseable {
    * @throws InterruptedException if interrupted while waiting
    */
   public <T, R> R apply(SerializableFunction<T, R> function, T arg) throws InterruptedException {
-    return await(applyAsync(function, arg));
+    Objects.requireNonNull(function, "function");
+    return applyBlocking(() -> function.apply(arg), taskTimeout);
   }
 
   /**
@@ -148,7 +149,7 @@ public final class Pool implements AutoCloseable {
    * @throws InterruptedException if interrupted while waiting
    */
   public <R> R apply(SerializableCallable<R> task, Duration timeout) throws InterruptedException {
-    return await(submit(task, Objects.requireNonNull(timeout, "timeout")));
+    return applyBlocking(task, Objects.requireNonNull(timeout, "timeout"));
   }
 
   /**
@@ -399,6 +400,38 @@ public final class Pool implements AutoCloseable {
           }
         });
     return result;
+  }
+
+  /**
+   * The blocking path: the caller waits on the raw outcome and decodes it itself, saving the hop
+   * to a callback thread that asynchronous results need.
+   */
+  private <R> R applyBlocking(SerializableCallable<R> task, Duration timeout) throws InterruptedException {
+    Objects.requireNonNull(task, "task");
+    CompletableFuture<byte[]> raw = engine.submit(encoding.encode(task), timeout);
+    byte[] bytes;
+    try {
+      bytes = raw.get();
+    } catch (InterruptedException e) {
+      raw.cancel(true);
+      throw e;
+    } catch (ExecutionException e) {
+      Throwable failure = translate(e);
+      if (failure instanceof RuntimeException re) {
+        throw re;
+      }
+      if (failure instanceof Error err) {
+        throw err;
+      }
+      throw new MultiprocException(failure.toString(), failure);
+    }
+    try {
+      @SuppressWarnings("unchecked")
+      R value = (R) encoding.decode(bytes);
+      return value;
+    } catch (IOException | ClassNotFoundException e) {
+      throw new MultiprocException("a task's result cannot be decoded here: " + e, e);
+    }
   }
 
   private Throwable translate(Throwable error) {
