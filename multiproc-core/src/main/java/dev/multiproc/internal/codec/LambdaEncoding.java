@@ -22,7 +22,9 @@ import java.lang.reflect.Method;
  * other lambdas. So a lambda travels as the fields of its SerializedLambda (what JDK
  * serialization would write) with each captured value encoded by ValueEncoding, and is rebuilt
  * by calling its capturing class's $deserializeLambda$ — exactly what SerializedLambda.readResolve
- * does. Measured: ~8 ms instead of ~40 ms for a first lambda in a JVM without an AOT cache.
+ * does. Measured: ~8 ms instead of ~40 ms for a first lambda in a JVM without an AOT cache. In a
+ * worker, decoding tasks from its parent (the only process that can write to its stdin), lambdas
+ * of our own interfaces become DirectLambdas and skip even that.
  *
  * Rebuilding calls a private method of the capturing class. Workers run everything from the class
  * path (one unnamed module), so that is always permitted there. Capturing the SerializedLambda
@@ -35,7 +37,6 @@ final class LambdaEncoding {
   /** Deeper nesting of lambdas capturing lambdas than this is refused (a corrupt or hostile input). */
   static final int MAX_NESTING = 64;
   private static final int MAX_CAPTURED_ARGS = 255;
-  private static final String CALLABLE_INTERFACE = "dev/multiproc/function/SerializableCallable";
 
   private static final ClassValue<Method> WRITE_REPLACE =
       new ClassValue<>() {
@@ -69,6 +70,9 @@ final class LambdaEncoding {
 
   /** {@return the lambda's serialized form, or null if it is not a lambda we can take apart} */
   static SerializedLambda serializedForm(Object value) {
+    if (value instanceof DirectLambda direct) {
+      return direct.serializedForm();
+    }
     Class<?> type = value.getClass();
     if (!type.isHidden() || !(value instanceof Serializable)) {
       return null;
@@ -116,18 +120,13 @@ final class LambdaEncoding {
     return bytes.toByteArray();
   }
 
-  static Object decode(byte[] body, int offset, ValueEncoding encoding, int depth)
-      throws IOException, ClassNotFoundException {
-    return decode(body, offset, encoding, depth, false);
-  }
-
   /**
-   * Decodes a lambda. As a task ({@code asTask}), a {@code SerializableCallable} lambda is not
-   * rebuilt: the worker only needs to call it once, so it gets a {@link DirectCall} of the
-   * lambda's implementation method with the captured values — what the lambda's {@code call()}
-   * would do — and skips generating a lambda class (several ms in a cold JVM).
+   * Decodes a lambda: rebuilt as deserialization would, through its capturing class's {@code
+   * $deserializeLambda$} (which checks the form against the lambdas the class really contains) -
+   * or, when the bytes come from a trusted source (a worker decoding its parent's tasks), as a
+   * {@link DirectLambda} for our own interfaces, which skips generating a lambda class.
    */
-  static Object decode(byte[] body, int offset, ValueEncoding encoding, int depth, boolean asTask)
+  static Object decode(byte[] body, int offset, ValueEncoding encoding, int depth)
       throws IOException, ClassNotFoundException {
     if (depth > MAX_NESTING) {
       throw new StreamCorruptedException("lambdas nested deeper than " + MAX_NESTING);
@@ -158,20 +157,7 @@ final class LambdaEncoding {
     if (in.available() != 0) {
       throw new StreamCorruptedException(in.available() + " trailing bytes after a lambda");
     }
-    if (asTask
-        && functionalInterfaceClass.equals(CALLABLE_INTERFACE)
-        && functionalInterfaceMethodName.equals("call")
-        && implClass.equals(capturingClass)) {
-      DirectCall direct = DirectCall.of(implMethodKind, implClass, implMethodName, implMethodSignature, captured);
-      if (direct != null) {
-        return direct;
-      }
-    }
     Class<?> capturing = ValueEncoding.loadClass(capturingClass.replace('/', '.'));
-    Method deserialize = DESERIALIZE.get(capturing);
-    if (deserialize == null) {
-      throw new InvalidObjectException(capturing.getName() + " has no lambdas that can be deserialized");
-    }
     SerializedLambda form =
         new SerializedLambda(
             capturing,
@@ -184,6 +170,16 @@ final class LambdaEncoding {
             implMethodSignature,
             instantiatedMethodType,
             captured);
+    if (encoding.trustsSource()) {
+      DirectLambda direct = DirectLambda.of(form, captured, capturing.getClassLoader());
+      if (direct != null) {
+        return direct;
+      }
+    }
+    Method deserialize = DESERIALIZE.get(capturing);
+    if (deserialize == null) {
+      throw new InvalidObjectException(capturing.getName() + " has no lambdas that can be deserialized");
+    }
     try {
       return deserialize.invoke(null, form);
     } catch (InvocationTargetException e) {

@@ -56,6 +56,7 @@ public final class ValueEncoding {
       System.getProperty(JavaSerializationCodec.FILTER_PROPERTY, "").isBlank();
 
   private final Codec codec;
+  private final boolean trustedSource;
 
   /**
    * Creates an encoding over a codec.
@@ -63,7 +64,28 @@ public final class ValueEncoding {
    * @param codec the codec for values without a raw path
    */
   public ValueEncoding(Codec codec) {
+    this(codec, false);
+  }
+
+  private ValueEncoding(Codec codec, boolean trustedSource) {
     this.codec = codec;
+    this.trustedSource = trustedSource;
+  }
+
+  /**
+   * An encoding for a worker decoding its parent's tasks: the bytes can only come from the parent
+   * (through the worker's stdin), so lambdas of Multiproc's interfaces are represented directly
+   * by their implementation methods instead of generated classes (see {@link LambdaEncoding}).
+   *
+   * @param codec the codec
+   * @return the encoding
+   */
+  public static ValueEncoding forTasksFromParent(Codec codec) {
+    return new ValueEncoding(codec, true);
+  }
+
+  boolean trustsSource() {
+    return trustedSource;
   }
 
   /** {@return the codec behind this encoding} */
@@ -139,9 +161,7 @@ public final class ValueEncoding {
   }
 
   /**
-   * Decodes a task: like {@link #decode}, but a task lambda may come back as a direct call of its
-   * implementation rather than a rebuilt lambda (see {@link LambdaEncoding}); only {@code call()}
-   * is supported on the result.
+   * Decodes a task: {@link #decode}, checked to be a {@code Callable}.
    *
    * @param bytes tagged bytes from {@link #encode}
    * @return something to call
@@ -149,10 +169,7 @@ public final class ValueEncoding {
    * @throws ClassNotFoundException if a class is missing here
    */
   public java.util.concurrent.Callable<?> decodeTask(byte[] bytes) throws IOException, ClassNotFoundException {
-    Object task =
-        bytes.length > 0 && bytes[0] == LAMBDA
-            ? LambdaEncoding.decode(bytes, 1, this, 0, true)
-            : decode(bytes, 0);
+    Object task = decode(bytes, 0);
     if (task instanceof java.util.concurrent.Callable<?> callable) {
       return callable;
     }

@@ -21,7 +21,7 @@ final class WarmUp {
     return () -> {
       if (sample != null) {
         try {
-          new ValueEncoding(Codecs.instantiate(codecClass)).decode(sample);
+          ValueEncoding.forTasksFromParent(Codecs.instantiate(codecClass)).decodeTask(sample);
         } catch (Exception | LinkageError e) {
           // only a warm-up
         }

@@ -100,7 +100,7 @@ public final class WorkerMain {
     FrameChannel channel = new FrameChannel(stdin, new FileOutputStream(fifo.getFD()), maxFrameBytes);
     channel.send(new Hello(workerId, secret, ProcessHandle.current().pid()));
     Codec codec = (Codec) Class.forName(codecClass).getConstructor().newInstance();
-    WorkerMain worker = new WorkerMain(channel, new ValueEncoding(codec));
+    WorkerMain worker = new WorkerMain(channel, ValueEncoding.forTasksFromParent(codec));
     // Synchronously: a task may call System.exit at once, and the parent must hear EXITING.
     Runtime.getRuntime()
         .addShutdownHook(

@@ -183,6 +183,55 @@ class ValueEncodingTest {
     assertThat(decoded.call()).isEqualTo("sum=48");
   }
 
+  /**
+   * In a worker (trusted source), lambdas of our interfaces come back as direct calls of their
+   * implementation: static and instance lambdas, bound, unbound and constructor method references
+   * all behave like the original, exceptions pass through unwrapped, and the result re-serializes
+   * as the lambda it stands for.
+   */
+  @Test
+  void directLambdas_behaveLikeTheOriginals() throws Exception {
+    ValueEncoding worker = ValueEncoding.forTasksFromParent(new JavaSerializationCodec());
+    int offset = 5;
+    dev.multiproc.function.SerializableFunction<Integer, Integer> capturing = x -> x + offset;
+    dev.multiproc.function.SerializableFunction<String, Integer> unbound = String::length;
+    String prefix = "pre-";
+    dev.multiproc.function.SerializableFunction<String, String> bound = prefix::concat;
+    dev.multiproc.function.SerializableFunction<String, StringBuilder> constructor = StringBuilder::new;
+    dev.multiproc.function.SerializableBiFunction<Integer, Integer, Integer> sum = Integer::sum;
+    dev.multiproc.function.SerializableCallable<Long> widening = () -> Math.max(3L, 4);
+    dev.multiproc.function.SerializableCallable<Object> throwing = () -> { throw new java.io.IOException("checked"); };
+
+    @SuppressWarnings("unchecked")
+    var f1 = (java.util.function.Function<Integer, Integer>) worker.decode(encoding.encode(capturing));
+    @SuppressWarnings("unchecked")
+    var f2 = (java.util.function.Function<String, Integer>) worker.decode(encoding.encode(unbound));
+    @SuppressWarnings("unchecked")
+    var f3 = (java.util.function.Function<String, String>) worker.decode(encoding.encode(bound));
+    @SuppressWarnings("unchecked")
+    var f4 = (java.util.function.Function<String, StringBuilder>) worker.decode(encoding.encode(constructor));
+    @SuppressWarnings("unchecked")
+    var f5 = (java.util.function.BiFunction<Integer, Integer, Integer>) worker.decode(encoding.encode(sum));
+    assertThat(f1.apply(1)).isEqualTo(6);
+    assertThat(f2.apply("four")).isEqualTo(4);
+    assertThat(f3.apply("fix")).isEqualTo("pre-fix");
+    assertThat(f4.apply("sb").toString()).isEqualTo("sb");
+    assertThat(f5.apply(2, 3)).isEqualTo(5);
+    assertThat(f1.getClass().getName()).contains("DirectLambda");
+    assertThat(worker.decodeTask(encoding.encode(widening)).call()).isEqualTo(4L);
+    assertThatThrownBy(() -> worker.decodeTask(encoding.encode(throwing)).call())
+        .isInstanceOf(java.io.IOException.class)
+        .hasMessage("checked");
+    // travels on: re-encoded, it decodes (the standard way, untrusted) to a working lambda
+    @SuppressWarnings("unchecked")
+    var again = (java.util.function.Function<Integer, Integer>) encoding.decode(encoding.encode(f1));
+    assertThat(again.apply(10)).isEqualTo(15);
+    // and through JDK serialization too
+    @SuppressWarnings("unchecked")
+    var viaJdk = (java.util.function.Function<Integer, Integer>) encoding.codec().decode(encoding.codec().encode(f1));
+    assertThat(viaJdk.apply(1)).isEqualTo(6);
+  }
+
   /** A lambda capturing a non-serializable object fails at encode, naming that class and the lambda. */
   @Test
   void encode_lambdaCapturingNonSerializable_namesCulpritAndLambda() {
