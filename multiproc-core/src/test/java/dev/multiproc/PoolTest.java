@@ -170,6 +170,47 @@ class PoolTest {
     }
   }
 
+  /** A worker that exits abruptly is reported with its exit status and its last stderr lines. */
+  @Test
+  void crashReport_includesExitStatusAndLastStderr() throws Exception {
+    try (Pool pool = Pool.create(1)) {
+      assertThatThrownBy(
+              () ->
+                  pool.apply(
+                      () -> {
+                        System.err.println("about to fall over: disk on fire");
+                        System.err.flush();
+                        Thread.sleep(100);
+                        Runtime.getRuntime().halt(42);
+                        return 0;
+                      }))
+          .isInstanceOf(WorkerCrashedException.class)
+          .hasMessageContaining("exit status 42")
+          .hasMessageContaining("disk on fire")
+          .satisfies(e -> assertThat(((WorkerCrashedException) e).exitCode()).isEqualTo(42));
+      assertThat(pool.apply(() -> 1)).isEqualTo(1);
+    }
+  }
+
+  /** A task that runs a small-heap worker out of memory fails with the OutOfMemoryError; the pool goes on. */
+  @Test
+  void outOfMemory_failsTheTaskOnly() throws Exception {
+    try (Pool pool = Pool.builder().processes(1).jvmOptions("-Xmx48m").build()) {
+      assertThatThrownBy(
+              () ->
+                  pool.apply(
+                      () -> {
+                        List<long[]> hog = new ArrayList<>();
+                        while (true) {
+                          hog.add(new long[1 << 20]);
+                        }
+                      }))
+          .satisfies(e -> assertThat(e).isInstanceOfAny(TaskFailedException.class, WorkerCrashedException.class))
+          .satisfies(e -> assertThat(e.toString() + e.getCause()).contains("OutOfMemoryError"));
+      assertThat(pool.apply(() -> "fine")).isEqualTo("fine");
+    }
+  }
+
   /** An endless task with a hard timeout: its worker is killed, the task fails with TaskTimeoutException, the pool goes on. */
   @Test
   void hardTimeout_killsRunawayTask() throws Exception {

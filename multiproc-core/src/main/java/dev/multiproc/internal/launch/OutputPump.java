@@ -14,7 +14,7 @@ import java.util.function.Supplier;
 final class OutputPump {
   private OutputPump() {}
 
-  static Thread start(String name, InputStream from, Supplier<PrintStream> to) {
+  static Thread start(String name, InputStream from, Supplier<PrintStream> to, OutputTail tail) {
     return Thread.ofVirtual()
         .name(name)
         .start(
@@ -23,6 +23,9 @@ final class OutputPump {
               try (from) {
                 int n;
                 while ((n = from.read(buffer)) >= 0) {
+                  if (tail != null) {
+                    tail.append(buffer, 0, n);
+                  }
                   PrintStream out = to.get();
                   out.write(buffer, 0, n);
                   out.flush();

@@ -73,6 +73,7 @@ public final class WorkerHandle {
   private final byte[] secret;
   private final int maxFrameBytes;
   private final List<Thread> pumps;
+  private final OutputTail stderrTail;
   private final CompletableFuture<Void> connected = new CompletableFuture<>();
   private final CompletableFuture<Void> channelEnded = new CompletableFuture<>();
   private final CompletableFuture<Void> terminated;
@@ -90,7 +91,9 @@ public final class WorkerHandle {
       Path upFifo,
       byte[] secret,
       int maxFrameBytes,
-      List<Thread> pumps) {
+      List<Thread> pumps,
+      OutputTail stderrTail) {
+    this.stderrTail = stderrTail;
     this.workerId = workerId;
     this.displayName = displayName;
     this.process = process;
@@ -121,6 +124,11 @@ public final class WorkerHandle {
   /** {@return the child's process id} */
   public long pid() {
     return process.pid();
+  }
+
+  /** {@return the last lines the child wrote to stderr (empty if its output is not pumped)} */
+  public String recentStderr() {
+    return stderrTail.lastLines(10);
   }
 
   /** {@return the child's process} */

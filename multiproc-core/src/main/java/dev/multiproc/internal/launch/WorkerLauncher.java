@@ -75,13 +75,14 @@ public final class WorkerLauncher {
     }
     ChildRegistry.add(process);
     List<Thread> pumps = new ArrayList<>(2);
+    OutputTail stderrTail = new OutputTail();
     if (pumped) {
-      pumps.add(OutputPump.start("multiproc-stdout-" + displayName, process.getInputStream(), () -> System.out));
-      pumps.add(OutputPump.start("multiproc-stderr-" + displayName, process.getErrorStream(), () -> System.err));
+      pumps.add(OutputPump.start("multiproc-stdout-" + displayName, process.getInputStream(), () -> System.out, null));
+      pumps.add(OutputPump.start("multiproc-stderr-" + displayName, process.getErrorStream(), () -> System.err, stderrTail));
     }
     OutputStream stdin = process.getOutputStream();
     FrameChannel down = new FrameChannel(null, stdin, spec.maxFrameBytes());
-    WorkerHandle handle = new WorkerHandle(workerId, displayName, process, down, upFifo, secret, spec.maxFrameBytes(), pumps);
+    WorkerHandle handle = new WorkerHandle(workerId, displayName, process, down, upFifo, secret, spec.maxFrameBytes(), pumps, stderrTail);
     try {
       stdin.write(secret);
       if (first != null) {

@@ -207,13 +207,20 @@ final class PoolWorker {
               ? new TaskTimeoutException(task.timeout, name, handle.pid())
               : new WorkerCrashedException(
                   "worker " + name + " (pid " + handle.pid() + ") died while running the task: "
-                      + (exitCode < 0 ? "killed by signal " + (-exitCode) : "exit status " + exitCode),
+                      + (exitCode < 0 ? "killed by signal " + (-exitCode) : "exit status " + exitCode)
+                      + lastWords(),
                   handle.pid(),
                   exitCode);
       task.outcome.completeExceptionally(failure);
     }
     capacity.release(pool.concurrency()); // unblock a dispatcher waiting to recycle
     pool.workerDied(this);
+  }
+
+  /** The worker's last stderr lines (a JVM crash banner, an OutOfMemoryError, an hs_err path). */
+  private String lastWords() {
+    String tail = handle.recentStderr();
+    return tail.isEmpty() ? "" : "; its last stderr lines:\n" + tail;
   }
 
   private final class Listener implements WorkerHandle.Listener {
