@@ -1,0 +1,2 @@
+/** Programs that mirror Python's multiprocessing and concurrent.futures examples. */
+package dev.multiproc.examples;
