@@ -80,7 +80,8 @@ public final class Pool implements AutoCloseable {
     this.concurrency = builder.concurrency;
     byte[] initializer = builder.initializer == null ? null : encoding.encode(asCallable(builder.initializer));
     LaunchSpec spec =
-        new LaunchSpec(builder.jvmOptions, builder.codec.getName(), false, FrameDescriptor.DEFAULT_MAX_FRAME_BYTES, Duration.ofSeconds(30));
+        new LaunchSpec(
+            builder.jvmOptions, builder.codec.getName(), false, FrameDescriptor.DEFAULT_MAX_FRAME_BYTES, Duration.ofSeconds(30), builder.concurrency);
     String name = builder.name != null ? builder.name : "pool-" + NAMES.incrementAndGet();
     this.engine = new PoolEngine(name, builder.processes, spec, encoding, initializer, builder.maxTasksPerChild, builder.concurrency);
   }

@@ -9,7 +9,9 @@ import java.io.StreamCorruptedException;
 import java.lang.invoke.SerializedLambda;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -26,6 +28,10 @@ import java.nio.charset.StandardCharsets;
  * |         | STRING: UTF-8   CODEC: the codec's bytes  |
  * |         | INT/LONG/DOUBLE/BOOLEAN: the boxed value  |
  * |         | LAMBDA: see LambdaEncoding                |
+ * |         | INT_LIST/LONG_LIST: an ArrayList of boxed |
+ * |         |   ints/longs, as raw values               |
+ * |         | LIST: an ArrayList: u32 count, then each  |
+ * |         |   element as u32 length + its encoding    |
  * +---------+------------------------------------------+
  * </pre>
  *
@@ -49,6 +55,9 @@ public final class ValueEncoding {
   private static final byte DOUBLE = 8;
   private static final byte BOOLEAN = 9;
   private static final byte LAMBDA = 10;
+  private static final byte INT_LIST = 11;
+  private static final byte LONG_LIST = 12;
+  private static final byte LIST = 13;
   private static final byte CODEC = 15;
 
   /** The lambda path bypasses the deserialization filter, so a user-set filter turns it off. */
@@ -129,6 +138,9 @@ public final class ValueEncoding {
     } else if (value instanceof Boolean b) {
       return new byte[] {BOOLEAN, (byte) (b ? 1 : 0)};
     }
+    if (value.getClass() == ArrayList.class && flat((ArrayList<?>) value)) {
+      return encodeList((ArrayList<?>) value);
+    }
     if (LAMBDA_FAST_PATH) {
       SerializedLambda form = LambdaEncoding.serializedForm(value);
       if (form != null) {
@@ -158,6 +170,88 @@ public final class ValueEncoding {
    */
   public Object decode(byte[] bytes) throws IOException, ClassNotFoundException {
     return decode(bytes, 0);
+  }
+
+  /** Lists of lists (and lists containing themselves) go through the codec, which handles cycles. */
+  private static boolean flat(ArrayList<?> list) {
+    for (Object element : list) {
+      if (element instanceof java.util.Collection<?> || element instanceof java.util.Map<?, ?>) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * An {@code ArrayList} (exactly that class, so decoding gives back the same type): homogeneous
+   * boxed ints or longs as raw arrays, anything else element by element - the shape of map chunks
+   * and their results, which would otherwise cost an object stream each way.
+   */
+  private byte[] encodeList(ArrayList<?> list) {
+    boolean ints = !list.isEmpty();
+    boolean longs = !list.isEmpty();
+    for (Object element : list) {
+      ints &= element instanceof Integer;
+      longs &= element instanceof Long;
+    }
+    if (ints) {
+      ByteBuffer out = allocate(INT_LIST, (long) list.size() * Integer.BYTES);
+      for (int i = 0; i < list.size(); i++) {
+        out.putInt(i * Integer.BYTES, (Integer) list.get(i));
+      }
+      return out.array();
+    }
+    if (longs) {
+      ByteBuffer out = allocate(LONG_LIST, (long) list.size() * Long.BYTES);
+      for (int i = 0; i < list.size(); i++) {
+        out.putLong(i * Long.BYTES, (Long) list.get(i));
+      }
+      return out.array();
+    }
+    List<byte[]> elements = new ArrayList<>(list.size());
+    long size = Integer.BYTES;
+    for (Object element : list) {
+      byte[] encoded = encode(element);
+      elements.add(encoded);
+      size += Integer.BYTES + encoded.length;
+    }
+    ByteBuffer out = allocate(LIST, size);
+    out.putInt(list.size());
+    for (byte[] encoded : elements) {
+      out.putInt(encoded.length);
+      out.put(encoded);
+    }
+    return out.array();
+  }
+
+  private ArrayList<Object> decodeList(ByteBuffer body, int depth) throws IOException, ClassNotFoundException {
+    if (depth > LambdaEncoding.MAX_NESTING) {
+      throw new StreamCorruptedException("lists nested deeper than " + LambdaEncoding.MAX_NESTING);
+    }
+    if (body.remaining() < Integer.BYTES) {
+      throw new StreamCorruptedException("truncated list");
+    }
+    int count = body.getInt();
+    if (count < 0 || (long) count * Integer.BYTES > body.remaining()) {
+      throw new StreamCorruptedException("bad list length " + count);
+    }
+    ArrayList<Object> list = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      if (body.remaining() < Integer.BYTES) {
+        throw new StreamCorruptedException("truncated list element " + i);
+      }
+      int length = body.getInt();
+      if (length < 1 || length > body.remaining()) {
+        throw new StreamCorruptedException("list element " + i + " claims " + length + " bytes");
+      }
+      byte[] element = new byte[length];
+      body.get(element);
+      list.add(decode(element, depth + 1));
+    }
+    if (body.hasRemaining()) {
+      throw new StreamCorruptedException(body.remaining() + " trailing bytes after a list");
+    }
+    return list;
   }
 
   /**
@@ -210,6 +304,21 @@ public final class ValueEncoding {
         default -> throw new StreamCorruptedException("bad boolean byte");
       };
       case LAMBDA -> LambdaEncoding.decode(bytes, 1, this, depth);
+      case INT_LIST -> {
+        ArrayList<Integer> list = new ArrayList<>(elements(body, Integer.BYTES));
+        for (int i = 0; i < body.remaining() / Integer.BYTES; i++) {
+          list.add(body.getInt(i * Integer.BYTES));
+        }
+        yield list;
+      }
+      case LONG_LIST -> {
+        ArrayList<Long> list = new ArrayList<>(elements(body, Long.BYTES));
+        for (int i = 0; i < body.remaining() / Long.BYTES; i++) {
+          list.add(body.getLong(i * Long.BYTES));
+        }
+        yield list;
+      }
+      case LIST -> decodeList(body, depth);
       case CODEC -> codec.decode(Arrays.copyOfRange(bytes, 1, bytes.length));
       default -> throw new StreamCorruptedException("unknown value tag " + bytes[0]);
     };

@@ -61,6 +61,7 @@ final class JvmCommandLine {
     command.add(Long.toString(ProcessHandle.current().pid()));
     command.add(spec.codecClass());
     command.add(Integer.toString(spec.maxFrameBytes()));
+    command.add(Integer.toString(spec.concurrency()));
     return command;
   }
 

@@ -14,10 +14,32 @@ import java.util.Objects;
  *     instead of through {@code System.out}/{@code System.err}
  * @param maxFrameBytes the largest message either side may send
  * @param startTimeout how long a child may take to connect back
+ * @param concurrency how many pool tasks the worker runs at once (1 for a ChildProcess)
  */
 public record LaunchSpec(
-    List<String> jvmOptions, String codecClass, boolean inheritIO, int maxFrameBytes, Duration startTimeout) {
+    List<String> jvmOptions,
+    String codecClass,
+    boolean inheritIO,
+    int maxFrameBytes,
+    Duration startTimeout,
+    int concurrency) {
+  /**
+   * A spec for one-at-a-time workers.
+   *
+   * @param jvmOptions extra JVM options
+   * @param codecClass the codec's class name
+   * @param inheritIO whether the child inherits file descriptors 1 and 2
+   * @param maxFrameBytes the message cap
+   * @param startTimeout the connect timeout
+   */
+  public LaunchSpec(List<String> jvmOptions, String codecClass, boolean inheritIO, int maxFrameBytes, Duration startTimeout) {
+    this(jvmOptions, codecClass, inheritIO, maxFrameBytes, startTimeout, 1);
+  }
+
   public LaunchSpec {
+    if (concurrency < 1) {
+      throw new IllegalArgumentException("concurrency must be >= 1");
+    }
     jvmOptions = List.copyOf(jvmOptions);
     Objects.requireNonNull(codecClass, "codecClass");
     Objects.requireNonNull(startTimeout, "startTimeout");

@@ -14,6 +14,7 @@ final class PendingTask {
   final CompletableFuture<byte[]> outcome = new CompletableFuture<>();
   volatile boolean timedOut;
   volatile PoolWorker runningOn;
+  volatile long sentNanos;
 
   PendingTask(long id, byte[] payload, Duration timeout) {
     this.id = id;

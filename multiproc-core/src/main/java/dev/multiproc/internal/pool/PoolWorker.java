@@ -32,6 +32,11 @@ import java.util.concurrent.TimeUnit;
  *                starts a replacement unless it is shutting down
  */
 final class PoolWorker {
+  /** Tasks a worker may hold beyond its concurrency, queued in the worker, while tasks are short. */
+  private static final int PREFETCH = 1;
+  /** Prefetch only while the recent average task (send to result) is shorter than this. */
+  private static final long PREFETCH_MAX_TASK_NANOS = 2_000_000;
+
   enum State {
     STARTING,
     IDLE,
@@ -42,7 +47,10 @@ final class PoolWorker {
 
   private final PoolEngine pool;
   private final String name;
+  private final int permits;
   private final Semaphore capacity;
+  private final Object gate = new Object();
+  private volatile long averageTaskNanos = Long.MAX_VALUE;
   private final ConcurrentHashMap<Long, PendingTask> inFlight = new ConcurrentHashMap<>();
   private volatile State state = State.STARTING;
   private volatile WorkerHandle handle;
@@ -51,7 +59,8 @@ final class PoolWorker {
   PoolWorker(PoolEngine pool, String name) {
     this.pool = pool;
     this.name = name;
-    this.capacity = new Semaphore(pool.concurrency());
+    this.permits = pool.concurrency() + PREFETCH;
+    this.capacity = new Semaphore(permits);
   }
 
   State state() {
@@ -111,6 +120,7 @@ final class PoolWorker {
     try {
       while (state != State.DEAD) {
         capacity.acquire();
+        awaitSlotUnlessShortTasks();
         PendingTask task = state == State.DEAD ? null : pool.takeTask(this);
         if (task == null) { // the pool is closing and the queue is empty, or we must stop
           capacity.release();
@@ -129,6 +139,7 @@ final class PoolWorker {
         }
         state = State.BUSY;
         tasksTaken++;
+        task.sentNanos = System.nanoTime();
         try {
           handle.send(new RunTask(task.id, false, task.payload));
         } catch (IOException e) {
@@ -144,7 +155,7 @@ final class PoolWorker {
         if (pool.maxTasksPerChild() > 0 && tasksTaken >= pool.maxTasksPerChild()) {
           state = State.RECYCLING;
           pool.recycling(this); // starts the replacement now
-          capacity.acquire(pool.concurrency()); // wait for everything in flight
+          capacity.acquire(permits); // wait for everything in flight
           break;
         }
       }
@@ -158,6 +169,22 @@ final class PoolWorker {
         // already going
       }
       handle.release();
+    }
+  }
+
+  /*
+   * Prefetch: with short tasks, a worker that gets its next task only after returning the last one
+   * idles for a whole round trip per task; one task queued in the worker hides that. With long
+   * tasks, a queued task could wait behind a long one while another worker idles, so the worker
+   * holds no more than its concurrency: pull-based distribution as described above.
+   */
+  private void awaitSlotUnlessShortTasks() throws InterruptedException {
+    synchronized (gate) {
+      while (state != State.DEAD
+          && inFlight.size() >= pool.concurrency()
+          && averageTaskNanos > PREFETCH_MAX_TASK_NANOS) {
+        gate.wait(10);
+      }
     }
   }
 
@@ -213,7 +240,10 @@ final class PoolWorker {
                   exitCode);
       task.outcome.completeExceptionally(failure);
     }
-    capacity.release(pool.concurrency()); // unblock a dispatcher waiting to recycle
+    capacity.release(permits); // unblock a dispatcher waiting to recycle
+    synchronized (gate) {
+      gate.notifyAll();
+    }
     pool.workerDied(this);
   }
 
@@ -236,7 +266,13 @@ final class PoolWorker {
     private java.util.Optional<PendingTask> finish(long taskId) {
       PendingTask task = inFlight.remove(taskId);
       if (task != null) {
+        long took = System.nanoTime() - task.sentNanos;
+        long average = averageTaskNanos;
+        averageTaskNanos = average == Long.MAX_VALUE ? took : (average * 7 + took) / 8;
         capacity.release();
+        synchronized (gate) {
+          gate.notifyAll();
+        }
         if (inFlight.isEmpty() && state == State.BUSY) {
           state = State.IDLE;
         }

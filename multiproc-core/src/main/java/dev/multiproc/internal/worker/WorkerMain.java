@@ -24,6 +24,7 @@ import java.io.FileOutputStream;
 import java.io.RandomAccessFile;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /*
@@ -66,16 +67,19 @@ public final class WorkerMain {
   private final AtomicBoolean outcomeSent = new AtomicBoolean();
   private volatile boolean exiting;
   private final ConcurrentHashMap<Long, Thread> running = new ConcurrentHashMap<>();
+  /** At most `concurrency` pool tasks run at once; the parent may queue one more (prefetch). */
+  private final Semaphore slots;
 
-  private WorkerMain(FrameChannel channel, ValueEncoding encoding) {
+  private WorkerMain(FrameChannel channel, ValueEncoding encoding, int concurrency) {
     this.channel = channel;
     this.encoding = encoding;
+    this.slots = new Semaphore(concurrency);
   }
 
   /**
    * Runs the worker.
    *
-   * @param args FIFO path, worker id, parent pid, codec class name, max frame bytes
+   * @param args FIFO path, worker id, parent pid, codec class name, max frame bytes, concurrency
    * @throws Exception if start-up fails (the parent sees the exit and reports it)
    */
   public static void main(String[] args) throws Exception {
@@ -87,6 +91,7 @@ public final class WorkerMain {
     deathSignal.start();
     String codecClass = args[3];
     int maxFrameBytes = Integer.parseInt(args[4]);
+    int concurrency = args.length > 5 ? Integer.parseInt(args[5]) : 1;
 
     InputStream stdin = new FileInputStream(FileDescriptor.in);
     byte[] secret = stdin.readNBytes(FrameDescriptor.SECRET_BYTES);
@@ -100,7 +105,7 @@ public final class WorkerMain {
     FrameChannel channel = new FrameChannel(stdin, new FileOutputStream(fifo.getFD()), maxFrameBytes);
     channel.send(new Hello(workerId, secret, ProcessHandle.current().pid()));
     Codec codec = (Codec) Class.forName(codecClass).getConstructor().newInstance();
-    WorkerMain worker = new WorkerMain(channel, ValueEncoding.forTasksFromParent(codec));
+    WorkerMain worker = new WorkerMain(channel, ValueEncoding.forTasksFromParent(codec), concurrency);
     // Synchronously: a task may call System.exit at once, and the parent must hear EXITING.
     Runtime.getRuntime()
         .addShutdownHook(
@@ -181,7 +186,7 @@ public final class WorkerMain {
     Thread thread =
         run.exitAfter()
             ? new Thread(() -> runTask(run), name)
-            : Thread.ofVirtual().name(name).unstarted(() -> runTask(run));
+            : Thread.ofVirtual().name(name).unstarted(() -> runPoolTask(run));
     running.put(run.taskId(), thread);
     thread.start();
   }
@@ -190,6 +195,22 @@ public final class WorkerMain {
     Thread thread = running.get(taskId);
     if (thread != null) {
       thread.interrupt();
+    }
+  }
+
+  private void runPoolTask(RunTask run) {
+    try {
+      slots.acquire();
+    } catch (InterruptedException e) {
+      // cancelled while queued behind a running task
+      running.remove(run.taskId());
+      send(RemoteFailures.describe(run.taskId(), new java.util.concurrent.CancellationException("cancelled before it started"), encoding), run);
+      return;
+    }
+    try {
+      runTask(run);
+    } finally {
+      slots.release();
     }
   }
 

@@ -36,7 +36,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 @Timeout(value = 15, unit = TimeUnit.SECONDS)
 class ValueEncodingTest {
 
-  private static final Set<Integer> KNOWN_TAGS = Set.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 15);
+  private static final Set<Integer> KNOWN_TAGS = Set.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 15);
 
   private final ValueEncoding encoding = new ValueEncoding(new JavaSerializationCodec());
 
@@ -157,6 +157,27 @@ class ValueEncodingTest {
     assertThat(encoding.decode(encoding.encode(value))).isEqualTo(value);
   }
 
+  /** ArrayLists travel raw (ints and longs as arrays, others element by element) and come back as equal ArrayLists; nested or cyclic ones use the codec. */
+  @Test
+  void encodeThenDecode_arrayLists() throws Exception {
+    ArrayList<Integer> ints = new ArrayList<>(List.of(1, -2, Integer.MAX_VALUE));
+    ArrayList<Long> longs = new ArrayList<>(List.of(1L, Long.MIN_VALUE));
+    ArrayList<Object> mixed = new ArrayList<>(java.util.Arrays.asList("a", 1, null, 2.5, new int[] {7}, new Point(1, "p", new long[0])));
+    assertThat(encoding.encode(ints)[0]).isEqualTo((byte) 11);
+    assertThat(encoding.encode(longs)[0]).isEqualTo((byte) 12);
+    assertThat(encoding.encode(mixed)[0]).isEqualTo((byte) 13);
+    assertThat(encoding.decode(encoding.encode(ints))).isEqualTo(ints).isInstanceOf(ArrayList.class);
+    assertThat(encoding.decode(encoding.encode(longs))).isEqualTo(longs);
+    assertThat(encoding.decode(encoding.encode(new ArrayList<>()))).isEqualTo(List.of()).isInstanceOf(ArrayList.class);
+    assertThat(encoding.decode(encoding.encode(mixed))).usingRecursiveComparison().isEqualTo(mixed);
+    ArrayList<Object> nested = new ArrayList<>(List.of(new ArrayList<>(List.of(1))));
+    assertThat(encoding.encode(nested)[0]).isEqualTo((byte) 15);
+    ArrayList<Object> cyclic = new ArrayList<>();
+    cyclic.add(cyclic);
+    assertThat(((List<?>) encoding.decode(encoding.encode(cyclic))).get(0)).isInstanceOf(List.class);
+    assertThat(encoding.encode(List.of(1, 2))[0]).as("other List classes keep their type through the codec").isEqualTo((byte) 15);
+  }
+
   /** Boxed int, long, double and boolean travel raw (tags 6-9) and come back equal, NaN and -0.0 included. */
   @Test
   void encodeThenDecode_boxedPrimitives_roundTripRaw() throws Exception {
@@ -251,7 +272,7 @@ class ValueEncodingTest {
     map.put("point", point);
     map.put("ints", new int[] {1});
     map.put("null", null);
-    List<Object> values = List.of(point, 'c', new ArrayList<>(List.of("a", "b")), map, new String[] {"x"});
+    List<Object> values = List.of(point, 'c', new java.util.LinkedList<>(List.of("a", "b")), map, new String[] {"x"});
 
     for (Object value : values) {
       byte[] bytes = encoding.encode(value);
