@@ -83,7 +83,7 @@ public final class Pool implements AutoCloseable {
         new LaunchSpec(
             builder.jvmOptions, builder.codec.getName(), false, FrameDescriptor.DEFAULT_MAX_FRAME_BYTES, Duration.ofSeconds(30), builder.concurrency);
     String name = builder.name != null ? builder.name : "pool-" + NAMES.incrementAndGet();
-    this.engine = new PoolEngine(name, builder.processes, spec, encoding, initializer, builder.maxTasksPerChild, builder.concurrency);
+    this.engine = new PoolEngine(name, builder.processes, spec, encoding, initializer, builder.maxTasksPerChild, builder.concurrency, builder.retries);
   }
 
   private static SerializableCallable<Object> asCallable(SerializableRunnable action) {
@@ -575,7 +575,7 @@ public final class Pool implements AutoCloseable {
 
   /**
    * Configures a {@link Pool}. Defaults: one worker per available processor; no initializer;
-   * workers never recycled; one task at a time per worker; no task timeout; {@link
+   * workers never recycled; one task at a time per worker; no retries; no task timeout; {@link
    * JavaSerializationCodec}; no extra JVM options.
    */
   public static final class Builder {
@@ -583,6 +583,7 @@ public final class Pool implements AutoCloseable {
     private SerializableRunnable initializer;
     private int maxTasksPerChild;
     private int concurrency = 1;
+    private int retries;
     private Duration taskTimeout;
     private final List<String> jvmOptions = new ArrayList<>();
     private Class<? extends Codec> codec = JavaSerializationCodec.class;
@@ -643,6 +644,23 @@ public final class Pool implements AutoCloseable {
         throw new IllegalArgumentException("concurrencyPerWorker must be >= 1, got " + tasks);
       }
       this.concurrency = tasks;
+      return this;
+    }
+
+    /**
+     * Runs a task again, on another worker, when the worker running it dies (killed, crashed,
+     * out of memory) — for idempotent tasks. A task whose worker died {@code retries + 1} times
+     * fails with a {@link WorkerCrashedException} that calls it a likely poison task. Timeouts and
+     * the task's own exceptions are never retried.
+     *
+     * @param retries at least 0 (the default)
+     * @return this builder
+     */
+    public Builder retries(int retries) {
+      if (retries < 0) {
+        throw new IllegalArgumentException("retries must be >= 0, got " + retries);
+      }
+      this.retries = retries;
       return this;
     }
 

@@ -211,6 +211,31 @@ class PoolTest {
     }
   }
 
+  /** With retries, a task whose worker dies runs again elsewhere; a task that kills every worker fails as a poison task. */
+  @Test
+  void retries_rerunCrashedTasks_andStopPoison() throws Exception {
+    java.nio.file.Path marker = java.nio.file.Files.createTempDirectory("multiproc-retry").resolve("crashed-once");
+    String path = marker.toString();
+    try (Pool pool = Pool.builder().processes(2).retries(2).build()) {
+      String result =
+          pool.apply(
+              () -> {
+                java.nio.file.Path m = java.nio.file.Path.of(path);
+                if (!java.nio.file.Files.exists(m)) {
+                  java.nio.file.Files.createFile(m);
+                  Runtime.getRuntime().halt(3); // the first attempt's worker dies
+                }
+                return "second attempt";
+              });
+      assertThat(result).isEqualTo("second attempt");
+      assertThatThrownBy(() -> pool.apply(() -> { Runtime.getRuntime().halt(4); return 0; }))
+          .isInstanceOf(WorkerCrashedException.class)
+          .hasMessageContaining("3 workers")
+          .hasMessageContaining("poison");
+      assertThat(pool.apply(() -> "alive")).isEqualTo("alive");
+    }
+  }
+
   /** An endless task with a hard timeout: its worker is killed, the task fails with TaskTimeoutException, the pool goes on. */
   @Test
   void hardTimeout_killsRunawayTask() throws Exception {

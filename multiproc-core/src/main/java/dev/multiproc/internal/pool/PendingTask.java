@@ -15,6 +15,8 @@ final class PendingTask {
   volatile boolean timedOut;
   volatile PoolWorker runningOn;
   volatile long sentNanos;
+  /** Workers that died while running this task. */
+  int crashes;
 
   PendingTask(long id, byte[] payload, Duration timeout) {
     this.id = id;

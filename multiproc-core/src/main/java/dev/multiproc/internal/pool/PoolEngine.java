@@ -52,6 +52,7 @@ public final class PoolEngine {
   private final byte[] initializerPayload;
   private final int maxTasksPerChild;
   private final int concurrency;
+  private final int retries;
   private final LinkedBlockingDeque<PendingTask> queue = new LinkedBlockingDeque<>();
   private final Set<PoolWorker> workers = ConcurrentHashMap.newKeySet();
   private final Set<PoolWorker> recycled = ConcurrentHashMap.newKeySet();
@@ -73,6 +74,7 @@ public final class PoolEngine {
    * @param initializerPayload an encoded callable each worker runs first, or null
    * @param maxTasksPerChild tasks after which a worker is replaced, 0 for never
    * @param concurrency tasks each worker runs at once
+   * @param retries how many times a task whose worker died is run again
    */
   public PoolEngine(
       String name,
@@ -81,7 +83,9 @@ public final class PoolEngine {
       ValueEncoding encoding,
       byte[] initializerPayload,
       int maxTasksPerChild,
-      int concurrency) {
+      int concurrency,
+      int retries) {
+    this.retries = retries;
     this.name = name;
     this.encoding = encoding;
     this.processes = processes;
@@ -214,6 +218,10 @@ public final class PoolEngine {
 
   int concurrency() {
     return concurrency;
+  }
+
+  int retries() {
+    return retries;
   }
 
   long nextTaskId() {

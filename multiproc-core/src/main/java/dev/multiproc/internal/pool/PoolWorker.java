@@ -229,16 +229,23 @@ final class PoolWorker {
     int exitCode = raw > 128 && raw <= 128 + 64 ? -(raw - 128) : raw;
     for (PendingTask task : inFlight.values()) {
       inFlight.remove(task.id);
-      MultiprocException failure =
-          task.timedOut
-              ? new TaskTimeoutException(task.timeout, name, handle.pid())
-              : new WorkerCrashedException(
-                  "worker " + name + " (pid " + handle.pid() + ") died while running the task: "
-                      + (exitCode < 0 ? "killed by signal " + (-exitCode) : "exit status " + exitCode)
-                      + lastWords(),
-                  handle.pid(),
-                  exitCode);
-      task.outcome.completeExceptionally(failure);
+      if (task.timedOut) {
+        task.outcome.completeExceptionally(new TaskTimeoutException(task.timeout, name, handle.pid()));
+        continue;
+      }
+      task.crashes++;
+      if (task.crashes <= pool.retries() && !task.outcome.isDone()) {
+        pool.requeue(task); // idempotent by the user's declaration: run it again elsewhere
+        continue;
+      }
+      String how = exitCode < 0 ? "killed by signal " + (-exitCode) : "exit status " + exitCode;
+      String poison =
+          task.crashes > 1 ? "; it was the running task in " + task.crashes + " workers that died (a poison task?)" : "";
+      task.outcome.completeExceptionally(
+          new WorkerCrashedException(
+              "worker " + name + " (pid " + handle.pid() + ") died while running the task: " + how + poison + lastWords(),
+              handle.pid(),
+              exitCode));
     }
     capacity.release(permits); // unblock a dispatcher waiting to recycle
     synchronized (gate) {
