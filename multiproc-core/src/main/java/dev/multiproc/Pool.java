@@ -259,14 +259,69 @@ public final class Pool implements AutoCloseable {
     for (int from = 0; from < all.size(); from += size) {
       chunks.add(submitChunk(function, new ArrayList<>(all.subList(from, Math.min(all.size(), from + size)))));
     }
-    return CompletableFuture.allOf(chunks.toArray(CompletableFuture[]::new))
-        .thenApplyAsync(
-            v -> {
-              List<R> results = new ArrayList<>(all.size());
-              chunks.forEach(c -> results.addAll(c.join()));
-              return results;
-            },
-            callbacks);
+    return concatenated(chunks, all.size());
+  }
+
+  /**
+   * Applies a two-argument function to each pair (Python's {@code starmap}, for the common
+   * two-argument case): {@code pool.starmap(Math::max, List.of(Map.entry(1, 5), Map.entry(7, 2)))}
+   * gives {@code [5, 7]}. Chunking as in {@link #map(SerializableFunction, Iterable)}.
+   *
+   * @param function the function
+   * @param pairs the argument pairs (keys first, values second)
+   * @param <T> the first argument type
+   * @param <U> the second argument type
+   * @param <R> the result type
+   * @return the results, in order
+   * @throws InterruptedException if interrupted while waiting
+   */
+  public <T, U, R> List<R> starmap(
+      dev.multiproc.function.SerializableBiFunction<T, U, R> function,
+      Iterable<? extends java.util.Map.Entry<? extends T, ? extends U>> pairs)
+      throws InterruptedException {
+    return await(starmapAsync(function, pairs, 0));
+  }
+
+  /**
+   * The non-blocking {@link #starmap}.
+   *
+   * @param function the function
+   * @param pairs the argument pairs
+   * @param chunksize pairs per task, or 0 for Python's default
+   * @param <T> the first argument type
+   * @param <U> the second argument type
+   * @param <R> the result type
+   * @return the future of the results, in order
+   */
+  public <T, U, R> CompletableFuture<List<R>> starmapAsync(
+      dev.multiproc.function.SerializableBiFunction<T, U, R> function,
+      Iterable<? extends java.util.Map.Entry<? extends T, ? extends U>> pairs,
+      int chunksize) {
+    Objects.requireNonNull(function, "function");
+    List<java.util.Map.Entry<? extends T, ? extends U>> all = new ArrayList<>();
+    pairs.forEach(all::add);
+    int size = chunksize > 0 ? chunksize : defaultChunksize(all.size());
+    List<CompletableFuture<List<R>>> chunks = new ArrayList<>();
+    for (int from = 0; from < all.size(); from += size) {
+      // Two flat lists rather than a list of pairs: Map.Entry implementations are rarely serializable.
+      ArrayList<T> firsts = new ArrayList<>();
+      ArrayList<U> seconds = new ArrayList<>();
+      for (java.util.Map.Entry<? extends T, ? extends U> pair : all.subList(from, Math.min(all.size(), from + size))) {
+        firsts.add(pair.getKey());
+        seconds.add(pair.getValue());
+      }
+      chunks.add(
+          submit(
+              () -> {
+                List<R> out = new ArrayList<>(firsts.size());
+                for (int i = 0; i < firsts.size(); i++) {
+                  out.add(function.apply(firsts.get(i), seconds.get(i)));
+                }
+                return out;
+              },
+              taskTimeout));
+    }
+    return concatenated(chunks, all.size());
   }
 
   /**
@@ -461,6 +516,18 @@ public final class Pool implements AutoCloseable {
           return out;
         },
         taskTimeout);
+  }
+
+  /** One future for the concatenation of the chunks' results, in chunk order. */
+  private <R> CompletableFuture<List<R>> concatenated(List<CompletableFuture<List<R>>> chunks, int size) {
+    return CompletableFuture.allOf(chunks.toArray(CompletableFuture[]::new))
+        .thenApplyAsync(
+            v -> {
+              List<R> results = new ArrayList<>(size);
+              chunks.forEach(c -> results.addAll(c.join()));
+              return results;
+            },
+            callbacks);
   }
 
   private int defaultChunksize(int items) {

@@ -77,6 +77,22 @@ class PoolTest {
     }
   }
 
+  /** starmap applies a two-argument function to each pair, in order. */
+  @Test
+  void starmap_appliesPairs() throws Exception {
+    try (Pool pool = Pool.create(2)) {
+      List<java.util.Map.Entry<Integer, Integer>> pairs = new ArrayList<>();
+      for (int i = 0; i < 100; i++) {
+        pairs.add(java.util.Map.entry(i, 100 - i));
+      }
+      List<Integer> maxima = pool.starmap(Math::max, pairs);
+      assertThat(maxima).hasSize(100);
+      assertThat(maxima.get(0)).isEqualTo(100);
+      assertThat(maxima.get(99)).isEqualTo(99);
+      assertThat(pool.starmap((String a, Integer b) -> a.repeat(b), List.of(java.util.Map.entry("ab", 2)))).containsExactly("abab");
+    }
+  }
+
   /** imap reads its input lazily, keeps a bounded window in flight, and yields in order. */
   @Test
   void imap_isLazyAndBounded() throws Exception {
