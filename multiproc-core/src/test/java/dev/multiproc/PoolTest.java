@@ -26,6 +26,14 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @Timeout(90)
 class PoolTest {
 
+  static double spin() {
+    double x = 0;
+    for (int i = 0; i < 1000; i++) {
+      x += Math.sqrt(i);
+    }
+    return x;
+  }
+
   static long slowSquare(long x) throws InterruptedException {
     Thread.sleep(5);
     return x * x;
@@ -256,9 +264,10 @@ class PoolTest {
   @Test
   void hardTimeout_killsRunawayTask() throws Exception {
     try (Pool pool = Pool.create(1)) {
-      assertThatThrownBy(() -> pool.apply(() -> { while (true) { Math.sqrt(Math.random()); } }, Duration.ofMillis(500)))
+      assertThatThrownBy(() -> pool.apply(() -> { while (true) { spin(); } }, Duration.ofMillis(500)))
           .isInstanceOf(TaskTimeoutException.class)
-          .hasMessageContaining("PT0.5S");
+          .hasMessageContaining("PT0.5S")
+          .satisfies(e -> assertThat(((TaskTimeoutException) e).threadDump()).contains("multiproc-task-").contains("hardTimeout_killsRunawayTask"));
       assertThat(pool.apply(() -> 7)).isEqualTo(7);
     }
   }

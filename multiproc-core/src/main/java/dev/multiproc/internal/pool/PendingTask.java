@@ -13,6 +13,7 @@ final class PendingTask {
   final Duration timeout; // null: none
   final CompletableFuture<byte[]> outcome = new CompletableFuture<>();
   volatile boolean timedOut;
+  volatile String threadDump;
   volatile PoolWorker runningOn;
   volatile long sentNanos;
   /** Workers that died while running this task. */

@@ -7,10 +7,12 @@ import dev.multiproc.internal.launch.WorkerHandle;
 import dev.multiproc.internal.launch.WorkerLauncher;
 import dev.multiproc.internal.protocol.Message;
 import dev.multiproc.internal.protocol.Message.Cancel;
+import dev.multiproc.internal.protocol.Message.DumpThreads;
 import dev.multiproc.internal.protocol.Message.RunTask;
 import dev.multiproc.internal.protocol.Message.Shutdown;
 import dev.multiproc.internal.protocol.Message.TaskFailure;
 import dev.multiproc.internal.protocol.Message.TaskResult;
+import dev.multiproc.internal.protocol.Message.ThreadDump;
 import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -36,6 +38,8 @@ final class PoolWorker {
   private static final int PREFETCH = 1;
   /** Prefetch only while the recent average task (send to result) is shorter than this. */
   private static final long PREFETCH_MAX_TASK_NANOS = 2_000_000;
+  /** How long a timed-out task's worker gets to answer the thread-dump request. */
+  private static final long DUMP_WAIT_MILLIS = 500;
 
   enum State {
     STARTING,
@@ -188,10 +192,21 @@ final class PoolWorker {
     }
   }
 
+  /**
+   * Hard timeout: ask the worker for a thread dump (its reader thread answers even while the task
+   * spins), then kill it - on the answer or after {@link #DUMP_WAIT_MILLIS}, whichever is first.
+   * No cooperation from the task is needed.
+   */
   private void onDeadline(PendingTask task) {
     if (inFlight.containsKey(task.id) && !task.outcome.isDone()) {
       task.timedOut = true;
-      handle.kill(); // hard timeout: no cooperation needed from the task
+      try {
+        handle.send(new DumpThreads(task.id));
+      } catch (IOException e) {
+        handle.kill();
+        return;
+      }
+      pool.scheduler().schedule(handle::kill, DUMP_WAIT_MILLIS, TimeUnit.MILLISECONDS);
     }
   }
 
@@ -230,7 +245,7 @@ final class PoolWorker {
     for (PendingTask task : inFlight.values()) {
       inFlight.remove(task.id);
       if (task.timedOut) {
-        task.outcome.completeExceptionally(new TaskTimeoutException(task.timeout, name, handle.pid()));
+        task.outcome.completeExceptionally(new TaskTimeoutException(task.timeout, name, handle.pid(), task.threadDump));
         continue;
       }
       task.crashes++;
@@ -265,6 +280,12 @@ final class PoolWorker {
     public void onMessage(Message message) {
       if (message instanceof TaskResult r) {
         finish(r.taskId()).ifPresent(t -> t.outcome.complete(r.payload()));
+      } else if (message instanceof ThreadDump dump) {
+        PendingTask task = inFlight.get(dump.taskId());
+        if (task != null && task.timedOut) {
+          task.threadDump = dump.text();
+          handle.kill();
+        }
       } else if (message instanceof TaskFailure f) {
         finish(f.taskId()).ifPresent(t -> t.outcome.completeExceptionally(new RemoteTaskFailure(f)));
       }

@@ -161,4 +161,23 @@ public sealed interface Message {
 
   /** The child's JVM is shutting down for a reason other than a signal (e.g. {@code System.exit}). */
   record Exiting() implements Message {}
+
+  /**
+   * Ask the child for its threads' stacks (before a timed-out task's worker is killed).
+   *
+   * @param taskId the task that timed out
+   */
+  record DumpThreads(long taskId) implements Message {}
+
+  /**
+   * The child's answer to {@link DumpThreads}.
+   *
+   * @param taskId the task named in the request
+   * @param text every thread's name, state and stack
+   */
+  record ThreadDump(long taskId, String text) implements Message {
+    public ThreadDump {
+      Objects.requireNonNull(text, "text");
+    }
+  }
 }

@@ -1,6 +1,7 @@
 package dev.multiproc.internal.protocol;
 
 import dev.multiproc.internal.protocol.Message.Cancel;
+import dev.multiproc.internal.protocol.Message.DumpThreads;
 import dev.multiproc.internal.protocol.Message.Exiting;
 import dev.multiproc.internal.protocol.Message.Heartbeat;
 import dev.multiproc.internal.protocol.Message.Hello;
@@ -9,6 +10,7 @@ import dev.multiproc.internal.protocol.Message.Shutdown;
 import dev.multiproc.internal.protocol.Message.Signalled;
 import dev.multiproc.internal.protocol.Message.TaskFailure;
 import dev.multiproc.internal.protocol.Message.TaskResult;
+import dev.multiproc.internal.protocol.Message.ThreadDump;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -71,6 +73,13 @@ public final class MessageCodec {
       sink.putInt(sg.signal());
     } else if (message instanceof Exiting) {
       sink.put(MessageKind.EXITING.code);
+    } else if (message instanceof DumpThreads d) {
+      sink.put(MessageKind.DUMP_THREADS.code);
+      sink.putLong(d.taskId());
+    } else if (message instanceof ThreadDump t) {
+      sink.put(MessageKind.THREAD_DUMP.code);
+      sink.putLong(t.taskId());
+      sink.putString(t.text());
     } else {
       throw new AssertionError("unhandled message kind " + message.getClass());
     }
@@ -102,6 +111,10 @@ public final class MessageCodec {
       body = 4;
     } else if (message instanceof Exiting) {
       body = 0;
+    } else if (message instanceof DumpThreads) {
+      body = 8;
+    } else if (message instanceof ThreadDump t) {
+      body = 8 + stringLength(t.text());
     } else {
       throw new AssertionError("unhandled message kind " + message.getClass());
     }
@@ -178,6 +191,8 @@ public final class MessageCodec {
             case SHUTDOWN -> new Shutdown(frame.getInt());
             case SIGNALLED -> new Signalled(frame.getInt());
             case EXITING -> new Exiting();
+            case DUMP_THREADS -> new DumpThreads(frame.getLong());
+            case THREAD_DUMP -> new ThreadDump(frame.getLong(), getString(frame));
           };
       if (frame.hasRemaining()) {
         throw new ProtocolException(frame.remaining() + " unexpected trailing bytes after " + kind);

@@ -10,7 +10,9 @@ enum MessageKind {
   CANCEL(6),
   SHUTDOWN(7),
   SIGNALLED(8),
-  EXITING(9);
+  EXITING(9),
+  DUMP_THREADS(10),
+  THREAD_DUMP(11);
 
   private static final MessageKind[] BY_CODE = new MessageKind[16];
 

@@ -8,6 +8,7 @@ import dev.multiproc.internal.protocol.FrameDescriptor;
 import dev.multiproc.internal.protocol.FrameTooLargeException;
 import dev.multiproc.internal.protocol.Message;
 import dev.multiproc.internal.protocol.Message.Cancel;
+import dev.multiproc.internal.protocol.Message.DumpThreads;
 import dev.multiproc.internal.protocol.Message.Exiting;
 import dev.multiproc.internal.protocol.Message.Heartbeat;
 import dev.multiproc.internal.protocol.Message.Hello;
@@ -15,6 +16,7 @@ import dev.multiproc.internal.protocol.Message.RunTask;
 import dev.multiproc.internal.protocol.Message.Shutdown;
 import dev.multiproc.internal.protocol.Message.Signalled;
 import dev.multiproc.internal.protocol.Message.TaskResult;
+import dev.multiproc.internal.protocol.Message.ThreadDump;
 import java.io.EOFException;
 import java.io.FileInputStream;
 import java.io.FileDescriptor;
@@ -59,6 +61,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class WorkerMain {
   private static final int EXIT_TASK_FAILED = 1;
   private static final int EXIT_PROTOCOL_ERROR = 71;
+  private static final int MAX_DUMP_CHARS = 256 * 1024;
   /** Exit status of a worker whose parent vanished; nobody observes it but the kernel. */
   private static final int EXIT_PARENT_GONE = 70;
 
@@ -157,6 +160,8 @@ public final class WorkerMain {
           exit(shutdown.exitCode());
         } else if (message instanceof Heartbeat heartbeat) {
           channel.send(heartbeat);
+        } else if (message instanceof DumpThreads dump) {
+          channel.send(new ThreadDump(dump.taskId(), threadDump(dump.taskId())));
         } else {
           throw new IOException("unexpected message from parent: " + message);
         }
@@ -189,6 +194,28 @@ public final class WorkerMain {
             : Thread.ofVirtual().name(name).unstarted(() -> runPoolTask(run));
     running.put(run.taskId(), thread);
     thread.start();
+  }
+
+  /** The stuck task's stack first (a virtual thread, which getAllStackTraces omits), then every platform thread. */
+  private String threadDump(long taskId) {
+    StringBuilder text = new StringBuilder();
+    Thread task = running.get(taskId);
+    if (task != null) {
+      appendThread(text, task, task.getStackTrace());
+    }
+    Thread.getAllStackTraces().forEach((thread, stack) -> appendThread(text, thread, stack));
+    return text.length() > MAX_DUMP_CHARS ? text.substring(0, MAX_DUMP_CHARS) + "\n..." : text.toString();
+  }
+
+  private static void appendThread(StringBuilder text, Thread thread, StackTraceElement[] stack) {
+    text.append('"').append(thread.getName()).append('"')
+        .append(thread.isVirtual() ? " virtual" : "")
+        .append(thread.isDaemon() ? " daemon" : "")
+        .append(' ').append(thread.getState()).append('\n');
+    for (StackTraceElement frame : stack) {
+      text.append("\tat ").append(frame).append('\n');
+    }
+    text.append('\n');
   }
 
   private void cancel(long taskId) {

@@ -25,7 +25,9 @@ final class ProtocolArbitraries {
   /** {@return any message of any kind, with every field drawn from its whole domain} */
   static Arbitrary<Message> messages() {
     return Arbitraries.oneOf(
-        List.of(hellos(), runTasks(), taskResults(), taskFailures(), heartbeats(), cancels(), shutdowns(), signalleds(), exitings()));
+        List.of(
+            hellos(), runTasks(), taskResults(), taskFailures(), heartbeats(), cancels(), shutdowns(), signalleds(), exitings(),
+            dumpThreads(), threadDumps()));
   }
 
   static Arbitrary<Message> hellos() {
@@ -64,6 +66,14 @@ final class ProtocolArbitraries {
 
   static Arbitrary<Message> exitings() {
     return Arbitraries.just(new Exiting());
+  }
+
+  static Arbitrary<Message> dumpThreads() {
+    return Arbitraries.longs().map(Message.DumpThreads::new);
+  }
+
+  static Arbitrary<Message> threadDumps() {
+    return Combinators.combine(Arbitraries.longs(), strings()).as(Message.ThreadDump::new);
   }
 
   /** {@return byte arrays, mostly small, empty included, now and then a few KiB to force buffer growth} */
