@@ -129,6 +129,39 @@ class PoolTest {
     }
   }
 
+  /** One million items through imap: every result, in order, with the input read lazily. */
+  @Test
+  void imap_millionItems() throws Exception {
+    AtomicInteger read = new AtomicInteger();
+    Iterable<Integer> input =
+        () ->
+            new Iterator<>() {
+              @Override
+              public boolean hasNext() {
+                return read.get() < 1_000_000;
+              }
+
+              @Override
+              public Integer next() {
+                return read.getAndIncrement();
+              }
+            };
+    try (Pool pool = Pool.create(2)) {
+      Iterator<Integer> results = pool.imap(x -> x % 1000, input, 10_000);
+      long sum = 0;
+      int count = 0;
+      int maxAhead = 0;
+      while (results.hasNext()) {
+        sum += results.next();
+        count++;
+        maxAhead = Math.max(maxAhead, read.get() - count);
+      }
+      assertThat(count).isEqualTo(1_000_000);
+      assertThat(sum).isEqualTo(1000L * (999L * 1000 / 2));
+      assertThat(maxAhead).as("items read but not yet consumed").isLessThanOrEqualTo(5 * 10_000);
+    }
+  }
+
   /** imap with an adaptive chunk size handles a long input quickly; imapUnordered yields every result. */
   @Test
   void imapAdaptive_andUnordered() throws Exception {
