@@ -26,6 +26,7 @@ import java.io.FileOutputStream;
 import java.io.RandomAccessFile;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -72,11 +73,18 @@ public final class WorkerMain {
   private final ConcurrentHashMap<Long, Thread> running = new ConcurrentHashMap<>();
   /** At most `concurrency` pool tasks run at once; the parent may queue one more (prefetch). */
   private final Semaphore slots;
+  private final int concurrency;
+  /** concurrency == 1: pool tasks run in order on one platform thread, the prefetched one waits here. */
+  private final LinkedBlockingQueue<RunTask> serialQueue = new LinkedBlockingQueue<>();
+  private final Object serialLock = new Object();
+  private Thread serialRunner; // guarded by serialLock
+  private long serialCurrent = -1; // guarded by serialLock
 
   private WorkerMain(FrameChannel channel, ValueEncoding encoding, int concurrency) {
     this.channel = channel;
     this.encoding = encoding;
     this.slots = new Semaphore(concurrency);
+    this.concurrency = concurrency;
   }
 
   /**
@@ -187,6 +195,18 @@ public final class WorkerMain {
    * microseconds.
    */
   private void startTask(RunTask run) {
+    if (!run.exitAfter() && concurrency == 1) {
+      // One long-lived thread instead of a virtual thread per task: no scheduler hand-off per task.
+      synchronized (serialLock) {
+        if (serialRunner == null) {
+          serialRunner = new Thread(this::runSerially, "multiproc-task-runner");
+          serialRunner.setDaemon(true);
+          serialRunner.start();
+        }
+      }
+      serialQueue.add(run);
+      return;
+    }
     String name = "multiproc-task-" + run.taskId();
     Thread thread =
         run.exitAfter()
@@ -194,6 +214,26 @@ public final class WorkerMain {
             : Thread.ofVirtual().name(name).unstarted(() -> runPoolTask(run));
     running.put(run.taskId(), thread);
     thread.start();
+  }
+
+  private void runSerially() {
+    while (true) {
+      RunTask run;
+      try {
+        run = serialQueue.take();
+      } catch (InterruptedException e) {
+        continue; // a cancel that raced with the end of a task
+      }
+      synchronized (serialLock) {
+        serialCurrent = run.taskId();
+        running.put(run.taskId(), Thread.currentThread());
+        Thread.interrupted(); // an interrupt meant for the previous task
+      }
+      runTask(run);
+      synchronized (serialLock) {
+        serialCurrent = -1;
+      }
+    }
   }
 
   /** The stuck task's stack first (a virtual thread, which getAllStackTraces omits), then every platform thread. */
@@ -219,6 +259,20 @@ public final class WorkerMain {
   }
 
   private void cancel(long taskId) {
+    synchronized (serialLock) {
+      for (RunTask queued : serialQueue) {
+        if (queued.taskId() == taskId && serialQueue.remove(queued)) {
+          send(RemoteFailures.describe(taskId, new java.util.concurrent.CancellationException("cancelled before it started"), encoding), queued);
+          return;
+        }
+      }
+      if (serialRunner != null && running.get(taskId) == serialRunner) {
+        if (serialCurrent == taskId) {
+          serialRunner.interrupt();
+        }
+        return;
+      }
+    }
     Thread thread = running.get(taskId);
     if (thread != null) {
       thread.interrupt();
