@@ -68,6 +68,12 @@ public final class WorkerMain {
 
   private final FrameChannel channel;
   private final ValueEncoding encoding;
+  /**
+   * For pool tasks: lambdas rebuilt as real lambda classes (generated once per lambda, then reused),
+   * which the JIT can inline - a map chunk calls its function thousands of times. One-shot tasks
+   * use {@link #encoding}, whose direct lambdas skip the class generation a cold JVM pays for.
+   */
+  private final ValueEncoding poolEncoding;
   private final AtomicBoolean outcomeSent = new AtomicBoolean();
   private volatile boolean exiting;
   private final ConcurrentHashMap<Long, Thread> running = new ConcurrentHashMap<>();
@@ -83,6 +89,7 @@ public final class WorkerMain {
   private WorkerMain(FrameChannel channel, ValueEncoding encoding, int concurrency) {
     this.channel = channel;
     this.encoding = encoding;
+    this.poolEncoding = new ValueEncoding(encoding.codec());
     this.slots = new Semaphore(concurrency);
     this.concurrency = concurrency;
   }
@@ -299,7 +306,7 @@ public final class WorkerMain {
     Message outcome;
     boolean failed = false;
     try {
-      Callable<?> task = encoding.decodeTask(run.payload());
+      Callable<?> task = (run.exitAfter() ? encoding : poolEncoding).decodeTask(run.payload());
       Object value = task.call();
       outcome = new TaskResult(run.taskId(), encoding.encode(value));
     } catch (Throwable t) {
