@@ -26,7 +26,6 @@ import java.io.FileOutputStream;
 import java.io.RandomAccessFile;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -77,14 +76,20 @@ public final class WorkerMain {
   private final AtomicBoolean outcomeSent = new AtomicBoolean();
   private volatile boolean exiting;
   private final ConcurrentHashMap<Long, Thread> running = new ConcurrentHashMap<>();
-  /** At most `concurrency` pool tasks run at once; the parent may queue one more (prefetch). */
+  /** At most `concurrency` pool tasks run at once; the parent may send one more (prefetch). */
   private final Semaphore slots;
   private final int concurrency;
-  /** concurrency == 1: pool tasks run in order on one platform thread, the prefetched one waits here. */
-  private final LinkedBlockingQueue<RunTask> serialQueue = new LinkedBlockingQueue<>();
-  private final Object serialLock = new Object();
-  private Thread serialRunner; // guarded by serialLock
-  private long serialCurrent = -1; // guarded by serialLock
+  /*
+   * Leader/follower for one-at-a-time pool workers: whichever thread holds readToken reads stdin.
+   * A thread that reads a pool task passes the token to the other thread and runs the task
+   * itself, so no hand-off sits between reading a task and running it; the other thread keeps
+   * reading (cancels, thread-dump requests, the prefetched next task) meanwhile.
+   */
+  private final Semaphore readToken = new Semaphore(1);
+  private final ConcurrentHashMap<Long, RunTask> waitingForSlot = new ConcurrentHashMap<>();
+  private final Object cancelLock = new Object();
+  /** Threads blocked waiting for readToken: there must always be one while a task runs. */
+  private final java.util.concurrent.atomic.AtomicInteger idleReaders = new java.util.concurrent.atomic.AtomicInteger();
 
   private WorkerMain(FrameChannel channel, ValueEncoding encoding, int concurrency) {
     this.channel = channel;
@@ -163,22 +168,41 @@ public final class WorkerMain {
   }
 
   private void serve() {
+    serve(false);
+  }
+
+  /** The read loop; {@code counted}: this thread was already counted in {@link #idleReaders}. */
+  private void serve(boolean counted) {
     try {
       while (true) {
+        if (!counted) {
+          idleReaders.incrementAndGet();
+        }
+        counted = false;
+        readToken.acquireUninterruptibly();
+        idleReaders.decrementAndGet();
         Message message = channel.receive();
         // An if-chain, not a type switch: see MessageCodec.encode (start-up cost).
-        if (message instanceof RunTask run) {
-          startTask(run);
-        } else if (message instanceof Cancel cancel) {
-          cancel(cancel.taskId());
-        } else if (message instanceof Shutdown shutdown) {
-          exit(shutdown.exitCode());
-        } else if (message instanceof Heartbeat heartbeat) {
-          channel.send(heartbeat);
-        } else if (message instanceof DumpThreads dump) {
-          channel.send(new ThreadDump(dump.taskId(), threadDump(dump.taskId())));
-        } else {
-          throw new IOException("unexpected message from parent: " + message);
+        if (message instanceof RunTask run && !run.exitAfter() && concurrency == 1) {
+          runOnReaderThread(run); // releases the token
+          continue;
+        }
+        try {
+          if (message instanceof RunTask run) {
+            startTask(run);
+          } else if (message instanceof Cancel cancel) {
+            cancel(cancel.taskId());
+          } else if (message instanceof Shutdown shutdown) {
+            exit(shutdown.exitCode());
+          } else if (message instanceof Heartbeat heartbeat) {
+            channel.send(heartbeat);
+          } else if (message instanceof DumpThreads dump) {
+            channel.send(new ThreadDump(dump.taskId(), threadDump(dump.taskId())));
+          } else {
+            throw new IOException("unexpected message from parent: " + message);
+          }
+        } finally {
+          readToken.release();
         }
       }
     } catch (EOFException e) {
@@ -186,9 +210,12 @@ public final class WorkerMain {
         // Nobody writes to our stdin any more: the parent is gone.
         Runtime.getRuntime().halt(EXIT_PARENT_GONE);
       }
-      // Otherwise the parent released us while we exit: just stop reading.
+      // Otherwise the parent released us while we exit: stop reading, and let any other reader
+      // (waiting for the token) see the EOF too, so main returns and the JVM can end.
+      readToken.release();
     } catch (IOException | RuntimeException e) {
       if (exiting) {
+        readToken.release();
         return;
       }
       System.err.println("multiproc worker: protocol failure, exiting: " + e);
@@ -202,18 +229,6 @@ public final class WorkerMain {
    * microseconds.
    */
   private void startTask(RunTask run) {
-    if (!run.exitAfter() && concurrency == 1) {
-      // One long-lived thread instead of a virtual thread per task: no scheduler hand-off per task.
-      synchronized (serialLock) {
-        if (serialRunner == null) {
-          serialRunner = new Thread(this::runSerially, "multiproc-task-runner");
-          serialRunner.setDaemon(true);
-          serialRunner.start();
-        }
-      }
-      serialQueue.add(run);
-      return;
-    }
     String name = "multiproc-task-" + run.taskId();
     Thread thread =
         run.exitAfter()
@@ -223,23 +238,32 @@ public final class WorkerMain {
     thread.start();
   }
 
-  private void runSerially() {
-    while (true) {
-      RunTask run;
-      try {
-        run = serialQueue.take();
-      } catch (InterruptedException e) {
-        continue; // a cancel that raced with the end of a task
-      }
-      synchronized (serialLock) {
-        serialCurrent = run.taskId();
+  /** Runs a one-at-a-time pool task on the thread that read it; see {@link #readToken}. */
+  private void runOnReaderThread(RunTask run) {
+    waitingForSlot.put(run.taskId(), run);
+    if (idleReaders.get() == 0) {
+      // Nobody else would read stdin while this thread runs or waits: add a reader. At most
+      // concurrency + prefetch + 1 threads ever exist, since each one beyond is waiting on a slot.
+      Thread reader = new Thread(() -> serve(true), "multiproc-task-runner");
+      reader.setDaemon(true);
+      idleReaders.incrementAndGet(); // counted before it starts, so no second one is spawned
+      reader.start();
+      readToken.release();
+    } else {
+      readToken.release(); // an idle thread reads on while this one runs the task
+    }
+    slots.acquireUninterruptibly(); // a prefetched task waits here for the running one
+    try {
+      synchronized (cancelLock) {
+        if (waitingForSlot.remove(run.taskId()) == null) {
+          return; // cancelled while waiting; the canceller answered for it
+        }
         running.put(run.taskId(), Thread.currentThread());
-        Thread.interrupted(); // an interrupt meant for the previous task
+        Thread.interrupted(); // an interrupt meant for a previous task
       }
       runTask(run);
-      synchronized (serialLock) {
-        serialCurrent = -1;
-      }
+    } finally {
+      slots.release();
     }
   }
 
@@ -266,23 +290,16 @@ public final class WorkerMain {
   }
 
   private void cancel(long taskId) {
-    synchronized (serialLock) {
-      for (RunTask queued : serialQueue) {
-        if (queued.taskId() == taskId && serialQueue.remove(queued)) {
-          send(RemoteFailures.describe(taskId, new java.util.concurrent.CancellationException("cancelled before it started"), encoding), queued);
-          return;
-        }
-      }
-      if (serialRunner != null && running.get(taskId) == serialRunner) {
-        if (serialCurrent == taskId) {
-          serialRunner.interrupt();
-        }
+    synchronized (cancelLock) {
+      RunTask waiting = waitingForSlot.remove(taskId);
+      if (waiting != null) {
+        send(RemoteFailures.describe(taskId, new java.util.concurrent.CancellationException("cancelled before it started"), encoding), waiting);
         return;
       }
-    }
-    Thread thread = running.get(taskId);
-    if (thread != null) {
-      thread.interrupt();
+      Thread thread = running.get(taskId);
+      if (thread != null) {
+        thread.interrupt();
+      }
     }
   }
 
