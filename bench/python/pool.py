@@ -62,7 +62,7 @@ def main():
     out["pool_startup"] = statistics.median(startups)
 
     with ctx.Pool(args.processes) as pool:
-        for i in range(200):
+        for i in range(args.latency_calls):  # warm-up, unmeasured (same count on the Java side)
             pool.apply(inc, (i,))
         lat = []
         for i in range(args.latency_calls):

@@ -21,7 +21,8 @@ import picocli.CommandLine.Option;
  * multiprocessing.Pool} and {@code concurrent.futures.ProcessPoolExecutor} (both with 2 processes
  * and the {@code spawn} start method), measured the same way in the same run by {@code
  * bench/python/pool.py}. Both sides run each throughput workload once unmeasured first (the JVM
- * needs it for its JIT; Python gets the same), and 200 unmeasured applies before the latency run.
+ * needs it for its JIT; Python gets the same), and as many unmeasured applies as measured ones
+ * before the latency run.
  */
 @Command(
     name = "pool",
@@ -78,7 +79,7 @@ final class PoolBenchCommand implements Callable<Integer> {
     ours.put("pool_startup", median(startups));
 
     try (Pool pool = Pool.create(processes)) {
-      for (int i = 0; i < 200; i++) {
+      for (int i = 0; i < latencyCalls; i++) { // warm-up, unmeasured (same count on the Python side)
         pool.apply((Integer x) -> x + 1, i);
       }
       double[] latencies = new double[latencyCalls];
