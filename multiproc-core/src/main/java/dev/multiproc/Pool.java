@@ -159,7 +159,7 @@ public final class Pool implements AutoCloseable {
    * @param task the task
    * @param <R> its result type
    * @return its future; cancelling it interrupts a running task and kills its worker after a
-   *     1 s grace period
+   *     2 s grace period
    * @throws TaskNotSerializableException if the task cannot be serialized (nothing is queued)
    * @throws java.util.concurrent.RejectedExecutionException if the pool is shut down
    * @throws PoolBrokenException if the pool is broken

@@ -38,7 +38,7 @@ import java.util.stream.StreamSupport;
  * they compose like asyncio: {@code allOf} is {@code asyncio.gather}, {@code orTimeout} is {@code
  * asyncio.wait_for}, and {@code executor.submit(fn)} is {@code loop.run_in_executor(pool, fn)}.
  * {@code cancel(true)} on a running task interrupts it in its worker and kills the worker after a
- * one-second grace period; the pool replaces it.
+ * two-second grace period; the pool replaces it.
  *
  * <p>Failures, supervision and lifecycle are {@link Pool}'s: a task's exception is the cause of a
  * {@link TaskFailedException}, a crashed worker fails its tasks with a {@link

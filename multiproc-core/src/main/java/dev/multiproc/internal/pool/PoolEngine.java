@@ -44,6 +44,8 @@ public final class PoolEngine {
   }
 
   private static final int MAX_CONSECUTIVE_START_FAILURES = 3;
+  /** How long a cancelled running task has to answer its interrupt before its worker is killed. */
+  static final long CANCEL_GRACE_MILLIS = 2000;
 
   private final String name;
   private final ValueEncoding encoding;
@@ -118,21 +120,33 @@ public final class PoolEngine {
     if (s != State.RUNNING) {
       throw new RejectedExecutionException("pool " + name + " is " + s.name().toLowerCase() + "; it accepts no new tasks");
     }
-    queue.add(task);
     task.outcome.whenComplete(
         (r, e) -> {
           if (e instanceof CancellationException) {
             queue.remove(task);
             PoolWorker worker = task.runningOn;
             if (worker != null) {
-              worker.cancel(task, 1000);
+              worker.cancel(task, CANCEL_GRACE_MILLIS);
             }
           }
         });
+    if (!(queue.isEmpty() && sendDirectly(task))) {
+      queue.add(task);
+    }
     if (state == State.BROKEN && queue.remove(task)) { // raced with breaking
       task.outcome.completeExceptionally(broken);
     }
     return task.outcome;
+  }
+
+  /** Gives the task to a worker with a free slot now, from the calling thread; false if none has one. */
+  private boolean sendDirectly(PendingTask task) {
+    for (PoolWorker worker : workers) {
+      if (worker.trySendDirectly(task)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Stops accepting tasks; workers finish the queue, then exit. */

@@ -55,6 +55,8 @@ final class PoolWorker {
   private final Semaphore capacity;
   private final Object gate = new Object();
   private volatile long averageTaskNanos = Long.MAX_VALUE;
+  /** A cancelled task is still in flight here and may get this worker killed: send it nothing new. */
+  private volatile boolean cancelling;
   private final ConcurrentHashMap<Long, PendingTask> inFlight = new ConcurrentHashMap<>();
   private volatile State state = State.STARTING;
   private volatile WorkerHandle handle;
@@ -134,6 +136,13 @@ final class PoolWorker {
           capacity.release();
           continue;
         }
+        if (inFlight.size() >= pool.concurrency() && averageTaskNanos > PREFETCH_MAX_TASK_NANOS) {
+          // A caller sent us a task directly while we waited: with long tasks, leave this one
+          // to a worker that is free (pull-based distribution).
+          pool.requeue(task);
+          capacity.release();
+          continue;
+        }
         task.runningOn = this;
         inFlight.put(task.id, task);
         if (state == State.DEAD) { // died while we were taking it: nobody will fail it here
@@ -185,11 +194,52 @@ final class PoolWorker {
   private void awaitSlotUnlessShortTasks() throws InterruptedException {
     synchronized (gate) {
       while (state != State.DEAD
-          && inFlight.size() >= pool.concurrency()
-          && averageTaskNanos > PREFETCH_MAX_TASK_NANOS) {
+          && (cancelling || inFlight.size() >= pool.concurrency() && averageTaskNanos > PREFETCH_MAX_TASK_NANOS)) {
         gate.wait(10);
       }
     }
+  }
+
+  /**
+   * Sends a task from the submitting thread, skipping the hand-off to this worker's dispatcher
+   * (~30 µs here), when this worker has a free slot right now. Only for pools without
+   * maxTasksPerChild (recycling stays the dispatcher's business).
+   *
+   * @return whether the task was sent; if not, the caller queues it
+   */
+  boolean trySendDirectly(PendingTask task) {
+    State s = state;
+    if ((s != State.IDLE && s != State.BUSY)
+        || cancelling
+        || pool.maxTasksPerChild() > 0
+        || inFlight.size() >= pool.concurrency()) {
+      return false;
+    }
+    if (!capacity.tryAcquire()) {
+      return false;
+    }
+    if (state == State.DEAD || inFlight.size() >= pool.concurrency()) {
+      capacity.release();
+      return false;
+    }
+    task.runningOn = this;
+    inFlight.put(task.id, task);
+    state = State.BUSY;
+    task.sentNanos = System.nanoTime();
+    try {
+      handle.send(new RunTask(task.id, false, task.payload));
+    } catch (IOException e) {
+      if (inFlight.remove(task.id) != null) {
+        capacity.release();
+        task.runningOn = null;
+        return false; // the caller queues it for another worker
+      }
+      return true; // onTerminated already failed or retried it
+    }
+    if (task.timeout != null) {
+      pool.scheduler().schedule(() -> onDeadline(task), task.timeout.toNanos(), TimeUnit.NANOSECONDS);
+    }
+    return true;
   }
 
   /**
@@ -215,6 +265,7 @@ final class PoolWorker {
     if (!inFlight.containsKey(task.id)) {
       return;
     }
+    cancelling = true;
     try {
       handle.send(new Cancel(task.id));
     } catch (IOException e) {
@@ -229,6 +280,20 @@ final class PoolWorker {
             },
             graceMillis,
             TimeUnit.MILLISECONDS);
+    if (!inFlight.containsKey(task.id)) {
+      clearCancelling(); // it ended before we marked the worker
+    }
+  }
+
+  private void clearCancelling() {
+    boolean stillCancelling = false;
+    for (PendingTask t : inFlight.values()) {
+      stillCancelling |= t.outcome.isCancelled();
+    }
+    cancelling = stillCancelling;
+    synchronized (gate) {
+      gate.notifyAll();
+    }
   }
 
   void kill() {
@@ -293,6 +358,9 @@ final class PoolWorker {
 
     private java.util.Optional<PendingTask> finish(long taskId) {
       PendingTask task = inFlight.remove(taskId);
+      if (task != null && task.outcome.isCancelled()) {
+        clearCancelling();
+      }
       if (task != null) {
         long took = System.nanoTime() - task.sentNanos;
         long average = averageTaskNanos;
