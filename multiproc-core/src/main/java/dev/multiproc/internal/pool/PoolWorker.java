@@ -35,7 +35,9 @@ import java.util.concurrent.TimeUnit;
  */
 final class PoolWorker {
   /** Tasks a worker may hold beyond its concurrency, queued in the worker, while tasks are short. */
-  private static final int PREFETCH = 1;
+  private static final int PREFETCH = 4;
+  /** Below this average task time, all {@link #PREFETCH} extra tasks may be in flight; else one. */
+  private static final long DEEP_PREFETCH_MAX_TASK_NANOS = 200_000;
   /** Prefetch only while the recent average task (send to result) is shorter than this. */
   private static final long PREFETCH_MAX_TASK_NANOS = 2_000_000;
   /** How long a timed-out task's worker gets to answer the thread-dump request. */
@@ -136,7 +138,7 @@ final class PoolWorker {
           capacity.release();
           continue;
         }
-        if (inFlight.size() >= pool.concurrency() && averageTaskNanos > PREFETCH_MAX_TASK_NANOS) {
+        if (inFlight.size() >= pool.concurrency() + allowedPrefetch()) {
           // A caller sent us a task directly while we waited: with long tasks, leave this one
           // to a worker that is free (pull-based distribution).
           pool.requeue(task);
@@ -194,7 +196,7 @@ final class PoolWorker {
   private void awaitSlotUnlessShortTasks() throws InterruptedException {
     synchronized (gate) {
       while (state != State.DEAD
-          && (cancelling || inFlight.size() >= pool.concurrency() && averageTaskNanos > PREFETCH_MAX_TASK_NANOS)) {
+          && (cancelling || inFlight.size() >= pool.concurrency() + allowedPrefetch())) {
         gate.wait(10);
       }
     }
@@ -240,6 +242,12 @@ final class PoolWorker {
       pool.scheduler().schedule(() -> onDeadline(task), task.timeout.toNanos(), TimeUnit.NANOSECONDS);
     }
     return true;
+  }
+
+  /** How many tasks beyond its concurrency this worker may hold now, from recent task times. */
+  private int allowedPrefetch() {
+    long average = averageTaskNanos;
+    return average <= DEEP_PREFETCH_MAX_TASK_NANOS ? PREFETCH : average <= PREFETCH_MAX_TASK_NANOS ? 1 : 0;
   }
 
   /**
