@@ -133,8 +133,10 @@ public final class PoolEngine {
     if (!(queue.isEmpty() && sendDirectly(task))) {
       queue.add(task);
     }
-    if (state == State.BROKEN && queue.remove(task)) { // raced with breaking
-      task.outcome.completeExceptionally(broken);
+    State after = state;
+    if ((after == State.BROKEN || after == State.TERMINATED) && queue.remove(task)) { // raced with it
+      task.outcome.completeExceptionally(
+          after == State.BROKEN ? broken : new CancellationException("pool " + name + " was terminated"));
     }
     return task.outcome;
   }
@@ -256,7 +258,7 @@ public final class PoolEngine {
       PendingTask task = queue.poll(50, TimeUnit.MILLISECONDS);
       if (task != null) {
         if (state == State.TERMINATED || state == State.BROKEN) {
-          queue.add(task); // failQueued will reach it
+          requeue(task); // fails it: terminate()'s sweep of the queue may already have run
           return null;
         }
         return task;

@@ -226,6 +226,13 @@ final class PoolWorker {
     }
     task.runningOn = this;
     inFlight.put(task.id, task);
+    if (state == State.DEAD) { // died meanwhile; its sweep of inFlight may have missed this task
+      if (inFlight.remove(task.id) != null) {
+        task.runningOn = null;
+        return false; // the caller queues it for another worker
+      }
+      return true; // the sweep saw it and failed or retried it
+    }
     state = State.BUSY;
     task.sentNanos = System.nanoTime();
     try {
