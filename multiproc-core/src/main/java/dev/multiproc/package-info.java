@@ -1,7 +1,9 @@
 /**
  * Multiproc: Python's {@code multiprocessing} model for Java — functions running in child JVMs.
  *
- * <p>Start with {@link dev.multiproc.ChildProcess} (Python's {@code Process}). Functions are
+ * <p>Start with {@link dev.multiproc.ChildProcess} (Python's {@code Process}), {@link
+ * dev.multiproc.Pool} (Python's {@code Pool}) or {@link dev.multiproc.ProcessPoolExecutor}
+ * (Python's {@code concurrent.futures.ProcessPoolExecutor}). Functions are
  * serializable lambdas ({@link dev.multiproc.function}); values cross between JVMs through a {@link
  * dev.multiproc.codec.Codec}.
  *
@@ -16,12 +18,17 @@
  * <tr><td>{@code p.terminate(); p.kill()}</td><td>{@code p.terminate(); p.kill()}</td></tr>
  * <tr><td>{@code set_start_method("forkserver")}</td>
  *     <td>{@code ChildProcess.setDefaultStartMethod(StartMethod.standby(n))}</td></tr>
+ * <tr><td>{@code Pool(4).apply_async(f, (x,))}</td><td>{@code Pool.create(4).applyAsync(f, x)}</td></tr>
+ * <tr><td>{@code pool.map(f, xs)}, {@code pool.imap(f, xs)}</td><td>{@code pool.map(f, xs)}, {@code pool.imap(f, xs)}</td></tr>
+ * <tr><td>{@code ProcessPoolExecutor(2).submit(f)}</td><td>{@code ProcessPoolExecutor.create(2).submit(f)}</td></tr>
+ * <tr><td>{@code as_completed(fs)}</td><td>{@code ProcessPoolExecutor.asCompleted(fs)}</td></tr>
  * </tbody>
  * </table>
  *
  * <h2>Failures</h2>
  * Everything the library raises extends {@link dev.multiproc.MultiprocException}; a task's own
  * exception arrives as the cause of a {@link dev.multiproc.TaskFailedException}, with its remote
- * stack trace.
+ * stack trace. A pool worker that dies fails only its tasks ({@link
+ * dev.multiproc.WorkerCrashedException}) and is replaced.
  */
 package dev.multiproc;
