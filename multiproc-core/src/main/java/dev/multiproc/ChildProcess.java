@@ -80,6 +80,7 @@ public final class ChildProcess<R> {
   private final SerializableCallable<R> task;
   private final LaunchSpec spec;
   private final StartMethod startMethod;
+  private final ValueEncoding encoding;
 
   private final Object lock = new Object();
   private WorkerHandle worker; // guarded by lock; set once at start
@@ -95,6 +96,7 @@ public final class ChildProcess<R> {
     this.startMethod = builder.startMethod != null ? builder.startMethod : defaultStartMethod;
     this.spec =
         new LaunchSpec(builder.jvmOptions, builder.codec.getName(), builder.inheritIO, builder.maxMessageBytes, builder.startTimeout);
+    this.encoding = new ValueEncoding(Codecs.instantiate(spec.codecClass()));
   }
 
   /**
@@ -211,7 +213,7 @@ public final class ChildProcess<R> {
    */
   public static boolean prepareStartupCache(Builder<?> options, Duration timeout) {
     ChildProcess<?> sample = options.build();
-    byte[] payload = new ValueEncoding(Codecs.instantiate(sample.spec.codecClass())).encode(sample.task);
+    byte[] payload = sample.encoding.encode(sample.task);
     return AotCache.prepare(sample.spec, payload, timeout);
   }
 
@@ -228,7 +230,6 @@ public final class ChildProcess<R> {
       if (worker != null || startFailure != null) {
         throw new IllegalStateException(name + " was already started; a process can be started only once");
       }
-      ValueEncoding encoding = new ValueEncoding(Codecs.instantiate(spec.codecClass()));
       byte[] payload = encoding.encode(task); // fails here, in the caller, if not serializable
       if (payload.length > spec.maxFrameBytes() - 64) {
         throw new MultiprocException(
@@ -392,13 +393,13 @@ public final class ChildProcess<R> {
     Message m = outcome;
     if (m instanceof TaskResult r) {
       try {
-        return (R) new ValueEncoding(Codecs.instantiate(spec.codecClass())).decode(r.payload());
+        return (R) encoding.decode(r.payload());
       } catch (IOException | ClassNotFoundException e) {
         throw new MultiprocException(name + " returned a value that cannot be decoded here: " + e, e);
       }
     }
     if (m instanceof TaskFailure f) {
-      Throwable cause = RemoteFailures.rebuild(f, new ValueEncoding(Codecs.instantiate(spec.codecClass())));
+      Throwable cause = RemoteFailures.rebuild(f, encoding);
       throw new TaskFailedException(name, f.description().className(), cause);
     }
     int code = exitCode().orElseThrow();
@@ -415,7 +416,7 @@ public final class ChildProcess<R> {
   public Optional<Throwable> exception() throws InterruptedException {
     join();
     if (outcome instanceof TaskFailure f) {
-      return Optional.of(RemoteFailures.rebuild(f, new ValueEncoding(Codecs.instantiate(spec.codecClass()))));
+      return Optional.of(RemoteFailures.rebuild(f, encoding));
     }
     return Optional.empty();
   }

@@ -46,13 +46,11 @@ final class JvmCommandLine {
     List<String> command = new ArrayList<>(16 + spec.jvmOptions().size());
     command.add(javaBinary());
     command.add("-D" + WORKER_NAME_PROPERTY + "=" + displayName);
-    command.add("--enable-native-access=ALL-UNNAMED");
     String filter = System.getProperty(JavaSerializationCodec.FILTER_PROPERTY);
     if (filter != null) {
       command.add("-D" + JavaSerializationCodec.FILTER_PROPERTY + "=" + filter);
     }
-    command.addAll(defaultOptions(spec));
-    command.addAll(spec.jvmOptions());
+    command.addAll(vmOptions(spec));
     command.addAll(extraOptions);
     command.add("@" + argfile(classPath()));
     command.add(WorkerMain.class.getName());
@@ -63,6 +61,19 @@ final class JvmCommandLine {
     command.add(Integer.toString(spec.maxFrameBytes()));
     command.add(Integer.toString(spec.concurrency()));
     return command;
+  }
+
+  /**
+   * The VM options of a worker for {@code spec}. The AOT assembly must run with exactly these, or
+   * the JVM rejects the cache (e.g. a native-access mismatch disables the archived module graph),
+   * so both command lines take them from here.
+   */
+  private static List<String> vmOptions(LaunchSpec spec) {
+    List<String> options = new ArrayList<>();
+    options.add("--enable-native-access=ALL-UNNAMED");
+    options.addAll(defaultOptions(spec));
+    options.addAll(spec.jvmOptions());
+    return options;
   }
 
   /**
@@ -81,9 +92,7 @@ final class JvmCommandLine {
   static List<String> aotAssembly(LaunchSpec spec, Path configuration, Path cache) {
     List<String> command = new ArrayList<>();
     command.add(javaBinary());
-    command.add("--enable-native-access=ALL-UNNAMED");
-    command.addAll(defaultOptions(spec));
-    command.addAll(spec.jvmOptions());
+    command.addAll(vmOptions(spec));
     command.add("-XX:AOTMode=create");
     command.add("-XX:AOTConfiguration=" + configuration);
     command.add("-XX:AOTCache=" + cache);

@@ -69,18 +69,6 @@ public final class StandbyProcesses {
     return WorkerLauncher.launch(spec, displayName, null);
   }
 
-  /**
-   * Starts workers in the background until {@code count} are ready for {@code spec}.
-   *
-   * @param spec the launch spec
-   * @param count how many to keep ready
-   */
-  public static void prestart(LaunchSpec spec, int count) {
-    StandbyProcesses standby = BY_SPEC.computeIfAbsent(spec, StandbyProcesses::new);
-    standby.target.accumulateAndGet(count, Math::max);
-    standby.refill();
-  }
-
   private void refill() {
     while (true) {
       int inFlight = starting.get();

@@ -111,16 +111,6 @@ public final class WorkerHandle {
             .thenRun(this::drainPumps);
   }
 
-  /** {@return the worker's id, unique within this parent} */
-  public String workerId() {
-    return workerId;
-  }
-
-  /** {@return the name the worker carries on its command line} */
-  public String displayName() {
-    return displayName;
-  }
-
   /** {@return the child's process id} */
   public long pid() {
     return process.pid();

@@ -208,16 +208,6 @@ public final class PoolEngine {
     return pids;
   }
 
-  /** {@return the number of worker processes the pool keeps} */
-  public int processes() {
-    return processes;
-  }
-
-  /** {@return the queued tasks that no worker has taken yet} */
-  public int queuedTasks() {
-    return queue.size();
-  }
-
   // --- called by PoolWorker ---
 
   LaunchSpec launchSpec() {

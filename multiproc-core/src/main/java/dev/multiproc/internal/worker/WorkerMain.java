@@ -293,7 +293,7 @@ public final class WorkerMain {
     synchronized (cancelLock) {
       RunTask waiting = waitingForSlot.remove(taskId);
       if (waiting != null) {
-        send(RemoteFailures.describe(taskId, new java.util.concurrent.CancellationException("cancelled before it started"), encoding), waiting);
+        reportCancelledBeforeStart(waiting);
         return;
       }
       Thread thread = running.get(taskId);
@@ -303,13 +303,17 @@ public final class WorkerMain {
     }
   }
 
+  private void reportCancelledBeforeStart(RunTask run) {
+    send(RemoteFailures.describe(run.taskId(), new java.util.concurrent.CancellationException("cancelled before it started"), encoding), run);
+  }
+
   private void runPoolTask(RunTask run) {
     try {
       slots.acquire();
     } catch (InterruptedException e) {
       // cancelled while queued behind a running task
       running.remove(run.taskId());
-      send(RemoteFailures.describe(run.taskId(), new java.util.concurrent.CancellationException("cancelled before it started"), encoding), run);
+      reportCancelledBeforeStart(run);
       return;
     }
     try {
