@@ -31,6 +31,23 @@ final class BenchReport {
     workloads.put(name, new Workload(unit, multiproc, python, better, extras));
   }
 
+  /** Prints the report as JSON ({@code --json}) or as a table. */
+  void print(boolean json, PrintStream out) {
+    if (json) {
+      printJson(out);
+    } else {
+      printTable(out);
+    }
+  }
+
+  /** {@return the median of {@code values} (which it does not modify)} */
+  static double median(double[] values) {
+    double[] sorted = values.clone();
+    java.util.Arrays.sort(sorted);
+    int n = sorted.length;
+    return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+  }
+
   void printJson(PrintStream out) {
     StringBuilder json = new StringBuilder("{\"workloads\": {");
     String sep = "";

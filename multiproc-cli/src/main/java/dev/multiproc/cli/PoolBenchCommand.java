@@ -76,7 +76,7 @@ final class PoolBenchCommand implements Callable<Integer> {
       pool.terminate();
       pool.join();
     }
-    ours.put("pool_startup", median(startups));
+    ours.put("pool_startup", BenchReport.median(startups));
 
     try (Pool pool = Pool.create(processes)) {
       for (int i = 0; i < latencyCalls; i++) { // warm-up, unmeasured (same count on the Python side)
@@ -133,11 +133,7 @@ final class PoolBenchCommand implements Callable<Integer> {
     add(report, ours, python, "executor_throughput", "tasks/s", BenchReport.Better.HIGHER);
     add(report, ours, python, "map_throughput", "items/s", BenchReport.Better.HIGHER);
     add(report, ours, python, "cpu_speedup", "x", BenchReport.Better.HIGHER);
-    if (json) {
-      report.printJson(System.out);
-    } else {
-      report.printTable(System.out);
-    }
+    report.print(json, System.out);
     return 0;
   }
 
@@ -175,13 +171,6 @@ final class PoolBenchCommand implements Callable<Integer> {
     Map<String, Object> extras = new LinkedHashMap<>();
     extras.put("python_impl", name.startsWith("executor") ? "ProcessPoolExecutor(2)" : "multiprocessing.Pool(2)");
     report.add(name, unit, ours.get(name), python.getOrDefault(name, Double.NaN), better, extras);
-  }
-
-  private static double median(double[] values) {
-    double[] sorted = values.clone();
-    Arrays.sort(sorted);
-    int n = sorted.length;
-    return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
   }
 
   /** Nearest-rank percentile of sorted values, as the Python script computes it. */

@@ -4,7 +4,6 @@ import dev.multiproc.ChildProcess;
 import dev.multiproc.StartMethod;
 import dev.multiproc.function.SerializableCallable;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -66,11 +65,7 @@ final class ProcessBenchCommand implements Callable<Integer> {
     standbyExtras.put("python_fork", fork);
     standbyExtras.put("runs", runs);
     report.add("process_start_join_standby", "ms", standby, forkserver, BenchReport.Better.LOWER, standbyExtras);
-    if (json) {
-      report.printJson(System.out);
-    } else {
-      report.printTable(System.out);
-    }
+    report.print(json, System.out);
     return 0;
   }
 
@@ -90,8 +85,7 @@ final class ProcessBenchCommand implements Callable<Integer> {
         samples[i - warmup] = elapsed / 1e6;
       }
     }
-    Arrays.sort(samples);
-    return runs % 2 == 1 ? samples[runs / 2] : (samples[runs / 2 - 1] + samples[runs / 2]) / 2;
+    return BenchReport.median(samples);
   }
 
   private static double python(String method, String[] common) {
