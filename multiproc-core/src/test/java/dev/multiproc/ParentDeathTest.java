@@ -2,13 +2,9 @@ package dev.multiproc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
+import dev.multiproc.testing.ParentJvm;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -23,48 +19,20 @@ class ParentDeathTest {
   @ParameterizedTest
   @ValueSource(strings = {"cold", "standby"})
   void parentSigkill_childrenExitWithin2s(String startMethod) throws Exception {
-    String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Process parent =
-        new ProcessBuilder(
-                javaBin, "-cp", System.getProperty("java.class.path"), "-Dmultiproc.aot=off",
-                "dev.multiproc.testing.OrphanMakerMain", "3", startMethod)
-            .redirectErrorStream(true)
-            .start();
-    List<Long> children = new ArrayList<>();
-    StringBuilder transcript = new StringBuilder();
-    try {
-      BufferedReader out = new BufferedReader(new InputStreamReader(parent.getInputStream(), StandardCharsets.UTF_8));
-      String line;
-      while ((line = out.readLine()) != null && !line.equals("READY")) {
-        transcript.append(line).append('\n');
-        if (line.startsWith("PID ") || line.startsWith("DESCENDANT ")) {
-          children.add(Long.parseLong(line.substring(line.indexOf(' ') + 1)));
-        }
-      }
-      assertThat(line).as("parent transcript:\n%s", transcript).isEqualTo("READY");
-      assertThat(children).hasSizeGreaterThanOrEqualTo(3);
-      for (long pid : children) {
+    try (ParentJvm parent = ParentJvm.start("dev.multiproc.testing.OrphanMakerMain", "3", startMethod)) {
+      assertThat(parent.ready()).as("parent transcript:\n%s", parent.transcript()).isTrue();
+      assertThat(parent.children()).hasSizeGreaterThanOrEqualTo(3);
+      for (long pid : parent.children()) {
         assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive)).as("child %d before kill", pid).hasValue(true);
       }
 
-      parent.toHandle().destroyForcibly(); // SIGKILL: no shutdown hooks run in the parent
+      parent.process().toHandle().destroyForcibly(); // SIGKILL: no shutdown hooks run in the parent
       long killedAt = System.nanoTime();
-      assertThat(parent.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+      assertThat(parent.process().waitFor(5, TimeUnit.SECONDS)).isTrue();
 
-      for (long pid : children) {
-        ProcessHandle child = ProcessHandle.of(pid).orElse(null);
-        while (child != null && child.isAlive() && System.nanoTime() - killedAt < Duration.ofSeconds(2).toNanos()) {
-          Thread.sleep(10);
-        }
-        assertThat(child == null || !child.isAlive())
-            .as("child %d still alive 2 s after its parent was SIGKILLed", pid)
-            .isTrue();
-      }
-    } finally {
-      parent.destroyForcibly();
-      for (long pid : children) {
-        ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
-      }
+      assertThat(parent.survivorsAfter(killedAt + Duration.ofSeconds(2).toNanos()))
+          .as("children still alive 2 s after their parent was SIGKILLed")
+          .isEmpty();
     }
   }
 }

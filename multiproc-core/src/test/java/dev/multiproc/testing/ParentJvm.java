@@ -1,0 +1,104 @@
+package dev.multiproc.testing;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A parent JVM for process-lifetime tests: runs a test main class on this JVM's class path, which
+ * prints "PID n" (or "DESCENDANT n") per child it started and then "READY". Closing it kills the
+ * parent and any child still alive, so a failing test leaves nothing behind.
+ */
+public final class ParentJvm implements AutoCloseable {
+  private final Process process;
+  private final List<Long> children = new ArrayList<>();
+  private final StringBuilder transcript = new StringBuilder();
+  private final boolean ready;
+
+  private ParentJvm(Process process) throws IOException {
+    this.process = process;
+    BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+    String line;
+    while ((line = out.readLine()) != null && !line.equals("READY")) {
+      transcript.append(line).append('\n');
+      if (line.startsWith("PID ") || line.startsWith("DESCENDANT ")) {
+        children.add(Long.parseLong(line.substring(line.indexOf(' ') + 1)));
+      }
+    }
+    this.ready = "READY".equals(line);
+  }
+
+  /**
+   * Starts the parent and reads its output up to "READY" (or its end).
+   *
+   * @param mainClass the test main class
+   * @param args its arguments
+   * @return the running parent
+   * @throws IOException if it cannot be started
+   */
+  public static ParentJvm start(String mainClass, String... args) throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), "-Dmultiproc.aot=off", mainClass));
+    command.addAll(List.of(args));
+    return new ParentJvm(new ProcessBuilder(command).redirectErrorStream(true).start());
+  }
+
+  /** {@return whether the parent printed "READY"} */
+  public boolean ready() {
+    return ready;
+  }
+
+  /** {@return everything the parent printed before "READY"} */
+  public String transcript() {
+    return transcript.toString();
+  }
+
+  /** {@return the pids of the children the parent reported} */
+  public List<Long> children() {
+    return children;
+  }
+
+  /** {@return the parent process} */
+  public Process process() {
+    return process;
+  }
+
+  /**
+   * Waits until every reported child has exited or {@code deadlineNanos} (a {@link
+   * System#nanoTime()} value) has passed.
+   *
+   * @param deadlineNanos when to stop waiting
+   * @return the children still alive
+   * @throws InterruptedException if interrupted
+   */
+  public List<Long> survivorsAfter(long deadlineNanos) throws InterruptedException {
+    List<Long> alive = new ArrayList<>();
+    for (long pid : children) {
+      ProcessHandle child = ProcessHandle.of(pid).orElse(null);
+      while (child != null && child.isAlive() && System.nanoTime() < deadlineNanos) {
+        Thread.sleep(10);
+      }
+      if (child != null && child.isAlive()) {
+        alive.add(pid);
+      }
+    }
+    return alive;
+  }
+
+  @Override
+  public void close() {
+    process.destroyForcibly();
+    try {
+      process.waitFor(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    children.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
+  }
+}
