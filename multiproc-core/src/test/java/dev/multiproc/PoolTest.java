@@ -270,8 +270,8 @@ class PoolTest {
 
   /** With retries, a task whose worker dies runs again elsewhere; a task that kills every worker fails as a poison task. */
   @Test
-  void retries_rerunCrashedTasks_andStopPoison() throws Exception {
-    java.nio.file.Path marker = java.nio.file.Files.createTempDirectory("multiproc-retry").resolve("crashed-once");
+  void retries_rerunCrashedTasks_andStopPoison(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    java.nio.file.Path marker = dir.resolve("crashed-once");
     String path = marker.toString();
     try (Pool pool = Pool.builder().processes(2).retries(2).build()) {
       String result =
