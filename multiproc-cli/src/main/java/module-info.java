@@ -2,6 +2,7 @@
 module dev.multiproc.cli {
   requires dev.multiproc;
   requires info.picocli;
+  requires me.tongfei.progressbar;
 
   opens dev.multiproc.cli to info.picocli;
 }

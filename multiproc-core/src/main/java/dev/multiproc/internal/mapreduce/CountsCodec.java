@@ -1,0 +1,179 @@
+package dev.multiproc.internal.mapreduce;
+
+import java.util.Arrays;
+
+/**
+ * The compact wire form of key counts moving between map tasks, reduce tasks and the parent:
+ * {@code varint entries, then per entry: varint key length, UTF-8 key bytes, zig-zag varlong
+ * count}. Typically 2-4 bytes of overhead per key, no Java serialization.
+ */
+public final class CountsCodec {
+  private CountsCodec() {}
+
+  /**
+   * Encodes a table split into hash partitions.
+   *
+   * @param table the counts
+   * @param partitions the partition count
+   * @return one blob per partition
+   */
+  public static byte[][] encodePartitions(ByteKeyLongTable table, int partitions) {
+    int[] entries = new int[partitions];
+    int[] bytes = new int[partitions];
+    for (int slot = 0; slot < table.capacity(); slot++) {
+      if (table.isUsed(slot)) {
+        int p = table.partitionOf(slot, partitions);
+        entries[p]++;
+        bytes[p] += table.keyLengthAt(slot) + 5 + 10;
+      }
+    }
+    Writer[] writers = new Writer[partitions];
+    for (int p = 0; p < partitions; p++) {
+      writers[p] = new Writer(bytes[p] + 5);
+      writers[p].varint(entries[p]);
+    }
+    for (int slot = 0; slot < table.capacity(); slot++) {
+      if (table.isUsed(slot)) {
+        writers[table.partitionOf(slot, partitions)].entry(table, slot);
+      }
+    }
+    byte[][] blobs = new byte[partitions][];
+    for (int p = 0; p < partitions; p++) {
+      blobs[p] = writers[p].toArray();
+    }
+    return blobs;
+  }
+
+  /**
+   * Encodes a whole table as one blob.
+   *
+   * @param table the counts
+   * @return the blob
+   */
+  public static byte[] encode(ByteKeyLongTable table) {
+    return encodePartitions(table, 1)[0];
+  }
+
+  /**
+   * Adds the counts of a blob into a table.
+   *
+   * @param blob a blob from {@link #encode} or {@link #encodePartitions}
+   * @param into the table to add to
+   * @throws IllegalArgumentException if the blob is truncated or malformed
+   */
+  public static void decodeInto(byte[] blob, ByteKeyLongTable into) {
+    forEach(blob, into::add);
+  }
+
+  /** Takes the entries of a blob, in blob order. */
+  @FunctionalInterface
+  public interface EntryVisitor {
+    /**
+     * Takes one entry.
+     *
+     * @param blob the blob
+     * @param keyAt where the UTF-8 key starts in the blob
+     * @param length the key length in bytes
+     * @param count the count
+     */
+    void visit(byte[] blob, int keyAt, int length, long count);
+  }
+
+  /**
+   * Visits the entries of a blob without building a table.
+   *
+   * @param blob a blob from {@link #encode} or {@link #encodePartitions}
+   * @param visitor takes each entry
+   * @throws IllegalArgumentException if the blob is truncated or malformed
+   */
+  public static void forEach(byte[] blob, EntryVisitor visitor) {
+    Reader reader = new Reader(blob);
+    long entries = reader.varlong();
+    for (long i = 0; i < entries; i++) {
+      int length = (int) reader.varlong();
+      if (length < 0 || length > blob.length - reader.position) {
+        throw new IllegalArgumentException("malformed counts blob: key length " + length + " at " + reader.position);
+      }
+      int keyAt = reader.position;
+      reader.position += length;
+      long zigzag = reader.varlong();
+      visitor.visit(blob, keyAt, length, (zigzag >>> 1) ^ -(zigzag & 1));
+    }
+  }
+
+  /**
+   * Counts the entries of a blob without decoding it.
+   *
+   * @param blob a blob
+   * @return its entry count
+   */
+  public static long entries(byte[] blob) {
+    return new Reader(blob).varlong();
+  }
+
+  private static final class Writer {
+    private byte[] buffer;
+    private int size;
+
+    Writer(int capacity) {
+      buffer = new byte[capacity];
+    }
+
+    void entry(ByteKeyLongTable table, int slot) {
+      int length = table.keyLengthAt(slot);
+      ensure(length + 15);
+      varint(length);
+      table.copyKey(slot, buffer, size);
+      size += length;
+      long value = table.valueAt(slot);
+      varlong((value << 1) ^ (value >> 63));
+    }
+
+    void varint(int value) {
+      varlong(value & 0xFFFFFFFFL);
+    }
+
+    void varlong(long value) {
+      ensure(10);
+      while ((value & ~0x7FL) != 0) {
+        buffer[size++] = (byte) ((value & 0x7F) | 0x80);
+        value >>>= 7;
+      }
+      buffer[size++] = (byte) value;
+    }
+
+    private void ensure(int more) {
+      if (size + more > buffer.length) {
+        buffer = Arrays.copyOf(buffer, Math.max(buffer.length * 2, size + more));
+      }
+    }
+
+    byte[] toArray() {
+      return size == buffer.length ? buffer : Arrays.copyOf(buffer, size);
+    }
+  }
+
+  private static final class Reader {
+    private final byte[] buffer;
+    private int position;
+
+    Reader(byte[] buffer) {
+      this.buffer = buffer;
+    }
+
+    long varlong() {
+      long value = 0;
+      for (int shift = 0; shift < 64; shift += 7) {
+        if (position >= buffer.length) {
+          throw new IllegalArgumentException("malformed counts blob: truncated varint at " + position);
+        }
+        byte b = buffer[position++];
+        value |= (long) (b & 0x7F) << shift;
+        if (b >= 0) {
+          return value;
+        }
+      }
+      throw new IllegalArgumentException("malformed counts blob: varint longer than 10 bytes at " + position);
+    }
+  }
+}

@@ -1,0 +1,47 @@
+package dev.multiproc.mapreduce;
+
+import dev.multiproc.internal.mapreduce.ByteKeyLongTable;
+import dev.multiproc.internal.mapreduce.CountsCodec;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Counting: keys are byte strings summed into {@code long}s in a {@link ByteKeyLongTable} (the
+ * combiner), partitions travel in the compact {@link CountsCodec} form, and the answer is a {@link
+ * CountTable} made of the reduced partitions.
+ */
+record CountingAggregation<T>(CountingMapper<T> mapper) implements Aggregation<T, byte[], CountTable> {
+  @Override
+  public List<byte[]> map(Split<T> split, int partitions, RecordGuard<T> guard) throws Exception {
+    ByteKeyLongTable table = new ByteKeyLongTable(1 << 14);
+    KeyCounter counter = new KeyCounter(table);
+    CountingMapper<T> m = mapper;
+    split.read(record -> {
+      guard.counted();
+      try {
+        m.map(record, counter);
+      } catch (MalformedRecordException e) {
+        guard.malformed(record, e);
+      }
+    });
+    return Arrays.asList(CountsCodec.encodePartitions(table, partitions));
+  }
+
+  @Override
+  public byte[] reduce(List<byte[]> pieces) {
+    long expected = 0;
+    for (byte[] piece : pieces) {
+      expected = Math.max(expected, CountsCodec.entries(piece));
+    }
+    ByteKeyLongTable table = new ByteKeyLongTable((int) Math.min(1 << 26, expected * 2));
+    for (byte[] piece : pieces) {
+      CountsCodec.decodeInto(piece, table);
+    }
+    return CountsCodec.encode(table);
+  }
+
+  @Override
+  public CountTable finish(List<byte[]> partitions) {
+    return new CountTable(partitions);
+  }
+}

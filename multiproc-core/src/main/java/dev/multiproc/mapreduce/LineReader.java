@@ -1,0 +1,154 @@
+package dev.multiproc.mapreduce;
+
+import dev.multiproc.mapreduce.Split.RecordVisitor;
+import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+
+/**
+ * Reads the lines that start inside a byte range {@code [start, end)} of a file, the way Hadoop's
+ * line reader does, so that adjacent ranges together yield every line exactly once: a range that
+ * does not start at 0 first skips through the first line terminator at or after {@code start - 1}
+ * (the previous range owns that line); a line that starts before {@code end} is read to its end
+ * even past {@code end}.
+ *
+ * <p>Lines end at {@code \n}; a {@code \r} before it is dropped; the last line needs no
+ * terminator. One buffer per reader, grown only for a line longer than the buffer.
+ */
+final class LineReader {
+  /** Where bytes come from: a positioned file read or a (decompressing) stream. */
+  @FunctionalInterface
+  interface ByteSource {
+    /**
+     * Reads up to {@code length} bytes found at {@code position} of the source into {@code buffer}.
+     *
+     * @return the number of bytes read, or -1 at the end
+     */
+    int read(byte[] buffer, int offset, int length, long position) throws IOException;
+  }
+
+  private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final int BUFFER_BYTES = 1 << 20;
+  private static final int READ_PAST_END_BYTES = 1 << 16;
+
+  private LineReader() {}
+
+  /**
+   * Reads the lines starting in {@code [start, end)}.
+   *
+   * @param source the bytes
+   * @param start the range start
+   * @param end the range end (exclusive); {@code Long.MAX_VALUE} for "to the end"
+   * @param visitor takes each line
+   */
+  static void read(ByteSource source, long start, long end, RecordVisitor<? super Line> visitor) throws Exception {
+    Line line = new Line();
+    // A small range needs a small buffer (it grows if a line is longer).
+    long span = end - start;
+    byte[] buffer = new byte[span >= BUFFER_BYTES ? BUFFER_BYTES : Math.max(8 << 10, (int) span + 1024)];
+    boolean skipping = start > 0;
+    long base = skipping ? start - 1 : start; // file position of buffer[0]
+    int limit = 0;
+    int lineStart = 0;
+    int scanFrom = 0;
+    boolean eof = false;
+    while (true) {
+      if (!eof) {
+        long filled = base + limit;
+        int wanted = buffer.length - limit;
+        if (filled >= end) {
+          wanted = Math.min(wanted, READ_PAST_END_BYTES); // only the tail of the last line is left
+        } else if (end - filled < wanted) {
+          wanted = (int) Math.max(end - filled, Math.min(wanted, READ_PAST_END_BYTES));
+        }
+        int n = source.read(buffer, limit, wanted, filled);
+        if (n < 0) {
+          eof = true;
+        } else {
+          limit += n;
+        }
+      }
+      int newline;
+      while ((newline = indexOfNewline(buffer, scanFrom, limit)) >= 0) {
+        if (skipping) {
+          skipping = false;
+        } else {
+          long at = base + lineStart;
+          if (at >= end) {
+            return;
+          }
+          int to = newline > lineStart && buffer[newline - 1] == '\r' ? newline - 1 : newline;
+          line.set(buffer, lineStart, to, at);
+          visitor.visit(line);
+        }
+        lineStart = newline + 1;
+        scanFrom = lineStart;
+      }
+      scanFrom = limit;
+      if (eof) {
+        long at = base + lineStart;
+        if (!skipping && lineStart < limit && at < end) {
+          int to = buffer[limit - 1] == '\r' ? limit - 1 : limit;
+          line.set(buffer, lineStart, to, at);
+          visitor.visit(line);
+        }
+        return;
+      }
+      if (lineStart > 0) {
+        System.arraycopy(buffer, lineStart, buffer, 0, limit - lineStart);
+        base += lineStart;
+        limit -= lineStart;
+        scanFrom -= lineStart;
+        lineStart = 0;
+      } else if (limit == buffer.length) {
+        buffer = Arrays.copyOf(buffer, buffer.length * 2); // a line longer than the buffer
+      }
+    }
+  }
+
+  /**
+   * Finds the next {@code \n}, eight bytes per step: in {@code x = word ^ 0x0A..0A} a newline is a
+   * zero byte, and {@code (x - 0x01..01) & ~x & 0x80..80} marks the lowest zero byte exactly.
+   */
+  private static int indexOfNewline(byte[] buffer, int from, int limit) {
+    int i = from;
+    for (; i + Long.BYTES <= limit; i += Long.BYTES) {
+      long x = (long) LONGS.get(buffer, i) ^ 0x0A0A0A0A0A0A0A0AL;
+      long found = (x - 0x0101010101010101L) & ~x & 0x8080808080808080L;
+      if (found != 0) {
+        return i + (Long.numberOfTrailingZeros(found) >>> 3);
+      }
+    }
+    for (; i < limit; i++) {
+      if (buffer[i] == '\n') {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /**
+   * Counts the lines before a position: the 1-based number of the line starting there. For error
+   * messages only; reads the source from its start.
+   */
+  static long lineNumberAt(ByteSource source, long position) throws IOException {
+    byte[] buffer = new byte[1 << 16];
+    long lines = 1;
+    long at = 0;
+    while (at < position) {
+      int n = source.read(buffer, 0, (int) Math.min(buffer.length, position - at), at);
+      if (n < 0) {
+        break;
+      }
+      for (int i = 0; i < n; i++) {
+        if (buffer[i] == '\n') {
+          lines++;
+        }
+      }
+      at += n;
+    }
+    return lines;
+  }
+}

@@ -1,0 +1,92 @@
+package dev.multiproc.internal.mapreduce;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/** The counting table and its wire form against a HashMap reference. */
+class ByteKeyLongTableTest {
+
+  private static String randomKey(SplittableRandom random) {
+    int length = random.nextInt(0, 20);
+    StringBuilder key = new StringBuilder();
+    for (int i = 0; i < length; i++) {
+      key.append(random.nextInt(8) == 0 ? 'é' : (char) ('a' + random.nextInt(4)));
+    }
+    return key.toString();
+  }
+
+  @Test
+  void sumsPerKey_likeAHashMap_throughResizes() {
+    SplittableRandom random = new SplittableRandom(7);
+    ByteKeyLongTable table = new ByteKeyLongTable(4);
+    Map<String, Long> reference = new HashMap<>();
+    long total = 0;
+    for (int i = 0; i < 200_000; i++) {
+      String key = randomKey(random);
+      long amount = random.nextLong(-5, 1000);
+      byte[] padded = ("xx" + key + "yy").getBytes(StandardCharsets.UTF_8);
+      table.add(padded, 2, padded.length - 4, amount);
+      reference.merge(key, amount, Long::sum);
+      total += amount;
+      if (random.nextInt(3) == 0) {
+        table.add(padded, 2, padded.length - 4, 1); // the same key again: the last-key fast path
+        reference.merge(key, 1L, Long::sum);
+        total += 1;
+      }
+    }
+    assertThat(table.size()).isEqualTo(reference.size());
+    assertThat(table.total()).isEqualTo(total);
+    reference.forEach((key, sum) -> {
+      byte[] bytes = key.getBytes(StandardCharsets.UTF_8);
+      assertThat(table.get(bytes, 0, bytes.length)).as(key).isEqualTo(sum);
+    });
+    assertThat(table.get(new byte[] {'z', 'z'}, 0, 2)).isZero();
+  }
+
+  @Test
+  void partitions_roundTrip_andSplitTheKeysDisjointly() {
+    SplittableRandom random = new SplittableRandom(11);
+    ByteKeyLongTable table = new ByteKeyLongTable();
+    Map<String, Long> reference = new HashMap<>();
+    for (int i = 0; i < 50_000; i++) {
+      String key = randomKey(random);
+      long amount = random.nextLong(Long.MIN_VALUE / 4, Long.MAX_VALUE / 4);
+      byte[] bytes = key.getBytes(StandardCharsets.UTF_8);
+      table.add(bytes, 0, bytes.length, amount);
+      reference.merge(key, amount, Long::sum);
+    }
+    byte[][] blobs = CountsCodec.encodePartitions(table, 3);
+    Map<String, Long> decoded = new HashMap<>();
+    for (int p = 0; p < blobs.length; p++) {
+      int partition = p;
+      CountsCodec.forEach(blobs[p], (blob, at, length, count) -> {
+        int hash = ByteKeyLongTable.hash(blob, at, length);
+        assertThat(ByteKeyLongTable.partition(hash, 3)).isEqualTo(partition);
+        assertThat(decoded.put(new String(blob, at, length, StandardCharsets.UTF_8), count)).isNull();
+      });
+    }
+    assertThat(decoded).isEqualTo(reference);
+    long entries = 0;
+    for (byte[] blob : blobs) {
+      entries += CountsCodec.entries(blob);
+    }
+    assertThat(entries).isEqualTo(reference.size());
+  }
+
+  @Test
+  void truncatedBlob_isATypedError() {
+    ByteKeyLongTable table = new ByteKeyLongTable();
+    table.add("hello".getBytes(StandardCharsets.UTF_8), 0, 5, 3);
+    byte[] blob = CountsCodec.encode(table);
+    byte[] truncated = java.util.Arrays.copyOf(blob, blob.length - 2);
+    assertThatThrownBy(() -> CountsCodec.decodeInto(truncated, new ByteKeyLongTable()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("malformed counts blob");
+  }
+}
