@@ -3,9 +3,12 @@ package dev.multiproc.cli;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Locale;
 import java.util.SplittableRandom;
 
 /**
@@ -55,6 +58,32 @@ final class NgramGenerator {
         BufferedOutputStream buffered = new BufferedOutputStream(file, 1 << 20)) {
       return write(buffered, lines, seed);
     }
+  }
+
+  /**
+   * Returns the shared generated sample with {@code lines} lines (seed 1) under {@code
+   * java.io.tmpdir}/multiproc-samples, generating it first if absent (atomically: a concurrent or
+   * interrupted generation never leaves a partial sample behind).
+   *
+   * @param lines how many lines
+   * @param log where to say that a sample is being generated
+   * @return the sample
+   */
+  static Path sample(long lines, PrintStream log) throws IOException {
+    Path directory = Path.of(System.getProperty("java.io.tmpdir"), "multiproc-samples");
+    Path file = directory.resolve("googlebooks-sample-1gram-" + lines + "-seed1.tsv");
+    if (!Files.exists(file)) {
+      log.printf(Locale.ROOT, "generating a %,d-line sample in the 1-gram layout at %s%n", lines, file);
+      Files.createDirectories(directory);
+      Path partial = Files.createTempFile(directory, "sample", ".partial");
+      try {
+        generate(partial, lines, 1);
+        Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      } finally {
+        Files.deleteIfExists(partial);
+      }
+    }
+    return file;
   }
 
   private static Summary write(OutputStream out, long lines, long seed) throws IOException {

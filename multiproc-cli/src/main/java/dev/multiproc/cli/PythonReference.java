@@ -83,7 +83,7 @@ final class PythonReference {
     }
   }
 
-  private static String python() {
+  static String python() {
     String explicit = System.getenv("MULTIPROC_PYTHON");
     if (explicit != null && !explicit.isBlank()) {
       return explicit;

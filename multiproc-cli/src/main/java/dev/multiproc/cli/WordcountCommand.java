@@ -14,7 +14,6 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -97,7 +96,12 @@ final class WordcountCommand implements Callable<Integer> {
     PrintStream err = System.err;
     List<Path> paths;
     try {
-      paths = files.isEmpty() ? List.of(sample(err)) : resolve(files);
+      if (files.isEmpty()) {
+        err.println("No FILE given: counting a generated sample (see multiproc gen-ngrams --help)");
+        paths = List.of(NgramGenerator.sample(sampleLines, err));
+      } else {
+        paths = resolve(files);
+      }
     } catch (NoSuchFileException | AccessDeniedException e) {
       return noInput(err, e);
     }
@@ -105,16 +109,20 @@ final class WordcountCommand implements Callable<Integer> {
     if (splitSize > 0) {
       input = input.splitSize(splitSize);
     }
+    Phases.mark("parsed arguments");
     JobResult<CountTable> result;
     try (Pool pool = Pool.builder().processes(workers).name("wordcount").build();
         Progress bar = Progress.start(progress || Terminal.stderrIsTerminal(), input.weight())) {
+      Phases.mark("pool started");
       result = WordCountJob.of(input, skipBadLines).execute(pool, bar);
+      Phases.mark("job done");
     } catch (NoSuchFileException | AccessDeniedException e) {
       return noInput(err, e);
     } catch (MalformedInputException e) {
       err.println("multiproc wordcount: " + e.getMessage());
       return EXIT_BAD_INPUT;
     }
+    Phases.mark("pool closed");
     String text = render(paths, result);
     if (output != null) {
       Files.writeString(output, text, StandardCharsets.UTF_8);
@@ -122,6 +130,7 @@ final class WordcountCommand implements Callable<Integer> {
       System.out.print(text);
       System.out.flush();
     }
+    Phases.mark("printed");
     if (result.stats().malformedRecords() > 0) {
       err.printf(Locale.ROOT, "multiproc wordcount: skipped %d malformed lines, e.g.%n", result.stats().malformedRecords());
       result.stats().malformedSamples().forEach(sample -> err.println("  " + sample));
@@ -146,22 +155,6 @@ final class WordcountCommand implements Callable<Integer> {
       }
     }
     return paths;
-  }
-
-  /** Generates (once, then reuses) the sample file counted when no FILE is given. */
-  private Path sample(PrintStream err) throws IOException {
-    Path directory = Path.of(System.getProperty("java.io.tmpdir"), "multiproc-samples");
-    Path file = directory.resolve("googlebooks-sample-1gram-" + sampleLines + "-seed1.tsv");
-    if (!Files.exists(file)) {
-      err.printf(Locale.ROOT, "No FILE given: generating a %,d-line sample in the 1-gram layout at %s%n", sampleLines, file);
-      Files.createDirectories(directory);
-      Path partial = Files.createTempFile(directory, "sample", ".partial");
-      NgramGenerator.generate(partial, sampleLines, 1);
-      Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } else {
-      err.println("No FILE given: counting the generated sample " + file);
-    }
-    return file;
   }
 
   private String render(List<Path> paths, JobResult<CountTable> result) {
@@ -242,6 +235,7 @@ final class WordcountCommand implements Callable<Integer> {
 
     @Override
     public void onProgress(long done, long total) {
+      Phases.mark("progress " + done);
       if (bar != null) {
         bar.stepTo(done);
       }

@@ -2,47 +2,26 @@ package dev.multiproc.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import picocli.CommandLine;
 
 /** The multiproc command end to end, in-process, with real child JVMs and the real Python reference. */
 @Timeout(120)
 class CommandLineTest {
 
-  private record Run(int exitCode, String out, String err) {}
-
-  private static Run run(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    PrintStream originalOut = System.out;
-    PrintStream originalErr = System.err;
-    try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
-        PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-      System.setOut(o);
-      System.setErr(e);
-      CommandLine cli = new CommandLine(new MultiprocCommand());
-      cli.setOut(new java.io.PrintWriter(o, true));
-      cli.setErr(new java.io.PrintWriter(e, true));
-      int code = cli.execute(args);
-      return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(originalOut);
-      System.setErr(originalErr);
-    }
+  private static CliRun run(String... args) {
+    return CliRun.of(args);
   }
 
   /** Every subcommand answers --help with exit code 0. */
   @Test
   void help_onEverySubcommand() {
     for (String[] args :
-        new String[][] {{"--help"}, {"demo", "--help"}, {"bench", "--help"}, {"bench", "process", "--help"}, {"bench", "pool", "--help"}}) {
-      Run r = run(args);
+        new String[][] {{"--help"}, {"demo", "--help"}, {"bench", "--help"}, {"bench", "process", "--help"}, {"bench", "pool", "--help"},
+          {"bench", "wordcount", "--help"}, {"wordcount", "--help"}, {"gen-ngrams", "--help"}}) {
+      CliRun r = run(args);
       assertThat(r.exitCode()).as(String.join(" ", args)).isZero();
       assertThat(r.out()).contains("Usage:");
     }
@@ -51,7 +30,7 @@ class CommandLineTest {
   /** An unknown option is a usage error: exit code 2 and a message on stderr. */
   @Test
   void badUsage_exitsWith2() {
-    Run r = run("demo", "--no-such-option");
+    CliRun r = run("demo", "--no-such-option");
     assertThat(r.exitCode()).isEqualTo(2);
     assertThat(r.err()).contains("Unknown option");
   }
@@ -59,7 +38,7 @@ class CommandLineTest {
   /** The demo runs children, reports results, and shows each way a process ends. */
   @Test
   void demo_reportsChildrenAndExitCodes() {
-    Run r = run("demo", "--children", "2", "--limit", "20000");
+    CliRun r = run("demo", "--children", "2", "--limit", "20000");
     assertThat(r.exitCode()).as(r.err()).isZero();
     assertThat(r.out())
         .contains("primes below 20,000: 2,262")
@@ -75,7 +54,7 @@ class CommandLineTest {
     Path scripts = Path.of("..", "bench", "python");
     assertThat(scripts).isDirectory();
     System.setProperty("multiproc.home", Path.of("..").toAbsolutePath().normalize().toString());
-    Run r = run("bench", "process", "--json", "--runs", "1", "--warmup", "0", "--pause-ms", "0");
+    CliRun r = run("bench", "process", "--json", "--runs", "1", "--warmup", "0", "--pause-ms", "0");
     assertThat(r.exitCode()).as(r.err()).isZero();
     String json = r.out().strip();
     assertThat(json).startsWith("{\"workloads\": {").endsWith("}}");
@@ -91,7 +70,7 @@ class CommandLineTest {
   @Test
   void benchPool_json_hasEveryWorkload() {
     System.setProperty("multiproc.home", Path.of("..").toAbsolutePath().normalize().toString());
-    Run r = run("bench", "pool", "--json", "--tasks", "300", "--map-items", "20000", "--latency-calls", "50");
+    CliRun r = run("bench", "pool", "--json", "--tasks", "300", "--map-items", "20000", "--latency-calls", "50");
     assertThat(r.exitCode()).as(r.err()).isZero();
     String json = r.out().strip();
     for (String workload :

@@ -29,11 +29,11 @@ record CountingAggregation<T>(CountingMapper<T> mapper) implements Aggregation<T
 
   @Override
   public byte[] reduce(List<byte[]> pieces) {
-    long expected = 0;
+    long expected = 0; // at most the sum: sized for it, the table never resizes
     for (byte[] piece : pieces) {
-      expected = Math.max(expected, CountsCodec.entries(piece));
+      expected += CountsCodec.entries(piece);
     }
-    ByteKeyLongTable table = new ByteKeyLongTable((int) Math.min(1 << 26, expected * 2));
+    ByteKeyLongTable table = new ByteKeyLongTable((int) Math.min(1 << 26, expected));
     for (byte[] piece : pieces) {
       CountsCodec.decodeInto(piece, table);
     }

@@ -114,7 +114,7 @@ final class JobRunner<T, P, R> {
           reduced.add(aggregation.reduce(List.of()));
         } else {
           reduced.add(null);
-          submit(new Attempt(new ReduceTask<>(aggregation, List.copyOf(partition)), "reduce of partition " + p, 1, 0, p));
+          submit(new Attempt(new ReduceTask<>(aggregation, partition), "reduce of partition " + p, 1, 0, p));
           reducing++;
         }
         pieces.set(p, null); // let the pieces go once shipped

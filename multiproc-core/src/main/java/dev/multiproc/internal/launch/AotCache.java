@@ -49,6 +49,8 @@ public final class AotCache {
   private static final ConcurrentMap<String, CompletableFuture<Boolean>> TRAINING = new ConcurrentHashMap<>();
   /** Caches kept per user: one per class path and option set in use, the oldest go first. */
   private static final int MAX_CACHES = 16;
+  /** How long after a background training attempt another may start for the same key. */
+  private static final Duration RETRY_AFTER = Duration.ofMinutes(10);
   private static final boolean ENABLED = !"off".equalsIgnoreCase(System.getProperty("multiproc.aot", "auto"));
   /**
    * The JVM archives classes from jars only and refuses a class path with a non-empty directory
@@ -90,8 +92,30 @@ public final class AotCache {
     if (Files.isRegularFile(cache)) {
       return List.of("-XX:AOTCache=" + cache, "-Xlog:aot=off", "-Xlog:cds=off");
     }
-    startTraining(spec, dir, key, cache, sample);
+    if (!recentlyAttempted(dir, key)) {
+      startTraining(spec, dir, key, cache, sample);
+    }
     return List.of();
+  }
+
+  /**
+   * Whether a background training for this key started within the last {@link #RETRY_AFTER}
+   * without producing a cache. A short-lived parent (a command-line run of a few seconds) exits
+   * before its training finishes, and its shutdown kills the training; without this marker, every
+   * such run would start a futile training that competes with its own workers for CPU.
+   */
+  private static boolean recentlyAttempted(Path dir, String key) {
+    Path marker = dir.resolve(key + ".attempt");
+    try {
+      if (Files.exists(marker) && Files.getLastModifiedTime(marker).toMillis() > System.currentTimeMillis() - RETRY_AFTER.toMillis()) {
+        return true;
+      }
+      Files.createDirectories(dir);
+      Files.writeString(marker, Long.toString(ProcessHandle.current().pid()));
+      return false;
+    } catch (IOException e) {
+      return true; // a cache directory we cannot write: no training either
+    }
   }
 
   /**
@@ -179,6 +203,7 @@ public final class AotCache {
         throw new IOException("assembly exited with " + assembly.exitValue() + ": " + Files.readString(log));
       }
       Files.move(partial, cache, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      deleteQuietly(dir.resolve(cache.getFileName().toString().replace(".aot", ".attempt")));
       return true;
     } catch (IOException | RuntimeException e) {
       // No cache: workers start a little slower, nothing else changes.
@@ -203,7 +228,7 @@ public final class AotCache {
     try (var files = Files.list(dir)) {
       for (Path file : (Iterable<Path>) files::iterator) {
         String name = file.getFileName().toString();
-        if (name.endsWith(".tmp") || name.contains(".tmp.")) {
+        if (name.endsWith(".tmp") || name.contains(".tmp.") || name.endsWith(".attempt")) {
           if (Files.getLastModifiedTime(file).toMillis() < staleBefore) {
             deleteQuietly(file);
           }

@@ -1,0 +1,84 @@
+package dev.multiproc.cli;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * One benchmark program run as a separate process, measured from the outside the same way for
+ * every contender: wall time from spawn to exit, and peak memory as the largest sum of PSS
+ * (proportional set size, from {@code /proc/PID/smaps_rollup}) over the process and all its
+ * descendants, sampled every 20 ms. PSS, not RSS: forked Python workers share their parent's pages,
+ * and summing their RSS would count those pages once per worker.
+ *
+ * @param seconds wall time
+ * @param peakMegabytes peak PSS of the process tree, in MB (10^6 bytes)
+ * @param output what the program printed on standard output
+ */
+record MeasuredRun(double seconds, double peakMegabytes, String output) {
+  private static final Pattern NUMBER_FIELD = Pattern.compile("\"([A-Za-z0-9_]+)\"\\s*:\\s*(-?[0-9][0-9.eE+-]*)");
+
+  static MeasuredRun of(List<String> command) throws IOException, InterruptedException {
+    long started = System.nanoTime();
+    Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    long[] peakKb = {0};
+    Thread sampler = Thread.ofPlatform().daemon().start(() -> {
+      while (process.isAlive()) {
+        long kb = pssKb(process.toHandle());
+        for (ProcessHandle child : process.descendants().toList()) {
+          kb += pssKb(child);
+        }
+        peakKb[0] = Math.max(peakKb[0], kb);
+        try {
+          Thread.sleep(20);
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+    });
+    byte[] out = process.getInputStream().readAllBytes();
+    if (!process.waitFor(30, TimeUnit.MINUTES)) {
+      process.destroyForcibly();
+      throw new IllegalStateException("timed out: " + command);
+    }
+    double seconds = (System.nanoTime() - started) / 1e9;
+    sampler.join();
+    if (process.exitValue() != 0) {
+      throw new IllegalStateException("exit code " + process.exitValue() + ": " + String.join(" ", command));
+    }
+    return new MeasuredRun(seconds, peakKb[0] / 1000.0, new String(out, StandardCharsets.UTF_8));
+  }
+
+  private static long pssKb(ProcessHandle process) {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "smaps_rollup"))) {
+        if (line.startsWith("Pss:")) {
+          return Long.parseLong(line.replaceAll("[^0-9]", ""));
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // The process ended between listing and reading: it holds no memory any more.
+    }
+    return 0;
+  }
+
+  /** {@return a numeric top-level field of the JSON the program printed} */
+  long longField(String name) {
+    return (long) field(name);
+  }
+
+  double field(String name) {
+    Matcher m = NUMBER_FIELD.matcher(output);
+    while (m.find()) {
+      if (m.group(1).equals(name)) {
+        return Double.parseDouble(m.group(2));
+      }
+    }
+    throw new IllegalStateException("no \"" + name + "\" in the output: " + output);
+  }
+}

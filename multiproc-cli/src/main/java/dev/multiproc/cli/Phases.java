@@ -1,0 +1,21 @@
+package dev.multiproc.cli;
+
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * With {@code -Dmultiproc.phases=true}, prints on standard error how long after this JVM's start
+ * each phase of a command ended — where the wall time of a run goes.
+ */
+final class Phases {
+  private static final boolean ENABLED = Boolean.getBoolean("multiproc.phases");
+  private static final Instant STARTED = ProcessHandle.current().info().startInstant().orElse(Instant.now());
+
+  private Phases() {}
+
+  static void mark(String phase) {
+    if (ENABLED) {
+      System.err.printf("[phase] %6d ms  %s%n", Duration.between(STARTED, Instant.now()).toMillis(), phase);
+    }
+  }
+}
