@@ -64,4 +64,13 @@ class ExamplesTest {
   void processesTimesVirtualThreads() throws Exception {
     assertThat(output(() -> ProcessesTimesVirtualThreads.main(new String[0]))).contains("500 responses in");
   }
+
+  /** PerYearTotals: every year has 1 + 2 + 3 matches; each decade 60, the 2010s come first by key order. */
+  @Test
+  void perYearTotals() throws Exception {
+    assertThat(output(() -> PerYearTotals.main(new String[0])))
+        .contains("matches per year: {1990=6, 1991=6,")
+        .contains("2019=6}")
+        .contains("busiest decade: KeyCount[key=1990s, count=60]");
+  }
 }
