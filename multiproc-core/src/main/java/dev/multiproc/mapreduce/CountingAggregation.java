@@ -29,15 +29,7 @@ record CountingAggregation<T>(CountingMapper<T> mapper) implements Aggregation<T
 
   @Override
   public byte[] reduce(List<byte[]> pieces) {
-    long expected = 0; // at most the sum: sized for it, the table never resizes
-    for (byte[] piece : pieces) {
-      expected += CountsCodec.entries(piece);
-    }
-    ByteKeyLongTable table = new ByteKeyLongTable((int) Math.min(1 << 26, expected));
-    for (byte[] piece : pieces) {
-      CountsCodec.decodeInto(piece, table);
-    }
-    return CountsCodec.encode(table);
+    return CountsCodec.merge(pieces);
   }
 
   @Override

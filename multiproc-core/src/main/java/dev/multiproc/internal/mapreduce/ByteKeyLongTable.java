@@ -206,6 +206,16 @@ public final class ByteKeyLongTable {
   }
 
   /**
+   * Returns the hash of the key in a used slot.
+   *
+   * @param slot a used slot
+   * @return its {@link #hash}
+   */
+  public int hashAt(int slot) {
+    return (int) (slots[2 * slot] >>> 32);
+  }
+
+  /**
    * Returns the sum held in a used slot.
    *
    * @param slot a used slot

@@ -1,6 +1,7 @@
 package dev.multiproc.internal.mapreduce;
 
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * The compact wire form of key counts moving between map tasks, reduce tasks and the parent:
@@ -27,21 +28,187 @@ public final class CountsCodec {
         bytes[p] += table.keyLengthAt(slot) + 5 + 10;
       }
     }
-    Writer[] writers = new Writer[partitions];
+    // Each partition's entries in ascending (unsigned) hash order: a reduce merges them as sorted runs.
+    long[][] order = new long[partitions][];
     for (int p = 0; p < partitions; p++) {
-      writers[p] = new Writer(bytes[p] + 5);
-      writers[p].varint(entries[p]);
+      order[p] = new long[entries[p]];
+      entries[p] = 0;
     }
     for (int slot = 0; slot < table.capacity(); slot++) {
       if (table.isUsed(slot)) {
-        writers[table.partitionOf(slot, partitions)].entry(table, slot);
+        int p = table.partitionOf(slot, partitions);
+        // The flipped sign bit makes signed order of the long the unsigned order of the hash.
+        order[p][entries[p]++] = (long) (table.hashAt(slot) ^ Integer.MIN_VALUE) << 32 | slot;
       }
     }
     byte[][] blobs = new byte[partitions][];
     for (int p = 0; p < partitions; p++) {
-      blobs[p] = writers[p].toArray();
+      Arrays.sort(order[p]);
+      Writer writer = new Writer(bytes[p] + 5);
+      writer.varint(order[p].length);
+      for (long hashAndSlot : order[p]) {
+        writer.entry(table, (int) hashAndSlot);
+      }
+      blobs[p] = writer.toArray();
     }
     return blobs;
+  }
+
+  /**
+   * Merges blobs of one partition into one blob with a sum per key: a k-way merge of runs sorted by
+   * key hash, so no hash table is built and memory is read and written in order. Equal hashes of
+   * different keys (collisions) are told apart by their bytes.
+   *
+   * @param runs blobs from {@link #encodePartitions} (or from this method)
+   * @return the merged blob, also in hash order
+   * @throws IllegalArgumentException if a blob is truncated or malformed
+   */
+  public static byte[] merge(List<byte[]> runs) {
+    long capacity = 5;
+    Run[] heap = new Run[runs.size()];
+    int size = 0;
+    for (byte[] blob : runs) {
+      capacity += blob.length;
+      Run run = new Run(blob);
+      if (run.advance()) {
+        heap[size++] = run;
+      }
+    }
+    for (int i = size / 2 - 1; i >= 0; i--) {
+      siftDown(heap, i, size);
+    }
+    Writer out = new Writer((int) Math.min(Integer.MAX_VALUE - 16, capacity));
+    out.reserveCount();
+    long written = 0;
+    Group group = new Group();
+    while (size > 0) {
+      long hash = heap[0].hash;
+      group.clear();
+      while (size > 0 && heap[0].hash == hash) { // every entry with this hash, from every run
+        Run run = heap[0];
+        group.add(run);
+        if (run.advance()) {
+          siftDown(heap, 0, size);
+        } else {
+          heap[0] = heap[--size];
+          siftDown(heap, 0, size);
+        }
+      }
+      written += group.writeTo(out);
+    }
+    out.fillCount(written);
+    return out.toArray();
+  }
+
+  /** The entries of one hash (almost always one entry; more when keys repeat across runs or collide). */
+  private static final class Group {
+    private byte[][] blobs = new byte[8][];
+    private int[] keyAts = new int[8];
+    private int[] lengths = new int[8];
+    private long[] counts = new long[8];
+    private int size;
+
+    void clear() {
+      size = 0;
+    }
+
+    void add(Run run) {
+      if (size == blobs.length) {
+        blobs = Arrays.copyOf(blobs, size * 2);
+        keyAts = Arrays.copyOf(keyAts, size * 2);
+        lengths = Arrays.copyOf(lengths, size * 2);
+        counts = Arrays.copyOf(counts, size * 2);
+      }
+      blobs[size] = run.blob;
+      keyAts[size] = run.keyAt;
+      lengths[size] = run.keyLength;
+      counts[size] = run.count;
+      size++;
+    }
+
+    /** Writes one entry per distinct key, with the sum of its counts; returns how many. */
+    int writeTo(Writer out) {
+      int written = 0;
+      for (int i = 0; i < size; i++) {
+        if (blobs[i] == null) {
+          continue; // already summed into an equal key before it
+        }
+        long sum = counts[i];
+        for (int j = i + 1; j < size; j++) {
+          if (blobs[j] != null
+              && Arrays.equals(blobs[i], keyAts[i], keyAts[i] + lengths[i], blobs[j], keyAts[j], keyAts[j] + lengths[j])) {
+            sum += counts[j];
+            blobs[j] = null;
+          }
+        }
+        out.entry(blobs[i], keyAts[i], lengths[i], sum);
+        written++;
+      }
+      return written;
+    }
+  }
+
+  private static void siftDown(Run[] heap, int i, int size) {
+    Run item = heap[i];
+    while (true) {
+      int child = 2 * i + 1;
+      if (child >= size) {
+        break;
+      }
+      if (child + 1 < size && heap[child + 1].hash < heap[child].hash) {
+        child++;
+      }
+      if (heap[child].hash >= item.hash) {
+        break;
+      }
+      heap[i] = heap[child];
+      i = child;
+    }
+    heap[i] = item;
+  }
+
+  private static void siftUp(Run[] heap, int i) {
+    Run item = heap[i];
+    while (i > 0) {
+      int parent = (i - 1) / 2;
+      if (heap[parent].hash <= item.hash) {
+        break;
+      }
+      heap[i] = heap[parent];
+      i = parent;
+    }
+    heap[i] = item;
+  }
+
+  /** A cursor over one sorted blob. */
+  private static final class Run {
+    final byte[] blob;
+    final Reader reader;
+    long remaining;
+    long hash; // unsigned, for ordering
+    int keyAt;
+    int keyLength;
+    long count;
+
+    Run(byte[] blob) {
+      this.blob = blob;
+      this.reader = new Reader(blob);
+      this.remaining = reader.varlong();
+    }
+
+    boolean advance() {
+      if (remaining == 0) {
+        return false;
+      }
+      remaining--;
+      keyLength = reader.keyLength();
+      keyAt = reader.position;
+      reader.position += keyLength;
+      long zigzag = reader.varlong();
+      count = (zigzag >>> 1) ^ -(zigzag & 1);
+      hash = ByteKeyLongTable.hash(blob, keyAt, keyLength) & 0xFFFFFFFFL;
+      return true;
+    }
   }
 
   /**
@@ -90,10 +257,7 @@ public final class CountsCodec {
     Reader reader = new Reader(blob);
     long entries = reader.varlong();
     for (long i = 0; i < entries; i++) {
-      int length = (int) reader.varlong();
-      if (length < 0 || length > blob.length - reader.position) {
-        throw new IllegalArgumentException("malformed counts blob: key length " + length + " at " + reader.position);
-      }
+      int length = reader.keyLength();
       int keyAt = reader.position;
       reader.position += length;
       long zigzag = reader.varlong();
@@ -129,6 +293,27 @@ public final class CountsCodec {
       varlong((value << 1) ^ (value >> 63));
     }
 
+    void entry(byte[] key, int keyAt, int length, long value) {
+      ensure(length + 15);
+      varint(length);
+      System.arraycopy(key, keyAt, buffer, size, length);
+      size += length;
+      varlong((value << 1) ^ (value >> 63));
+    }
+
+    /** Leaves room for an entry count written later in a fixed five bytes (a non-minimal varint). */
+    void reserveCount() {
+      ensure(5);
+      size += 5;
+    }
+
+    void fillCount(long count) {
+      for (int i = 0; i < 4; i++) {
+        buffer[i] = (byte) ((count >>> (7 * i)) & 0x7F | 0x80);
+      }
+      buffer[4] = (byte) (count >>> 28);
+    }
+
     void varint(int value) {
       varlong(value & 0xFFFFFFFFL);
     }
@@ -159,6 +344,14 @@ public final class CountsCodec {
 
     Reader(byte[] buffer) {
       this.buffer = buffer;
+    }
+
+    int keyLength() {
+      long length = varlong();
+      if (length < 0 || length > buffer.length - position) {
+        throw new IllegalArgumentException("malformed counts blob: key length " + length + " at " + position);
+      }
+      return (int) length;
     }
 
     long varlong() {

@@ -79,6 +79,39 @@ class ByteKeyLongTableTest {
     assertThat(entries).isEqualTo(reference.size());
   }
 
+  /** Reduce by k-way merge of hash-sorted runs equals summing everything in one map, hash collisions included. */
+  @Test
+  void merge_ofOverlappingRuns_sumsEqualKeys() {
+    SplittableRandom random = new SplittableRandom(13);
+    Map<String, Long> reference = new HashMap<>();
+    java.util.List<byte[]> runs = new java.util.ArrayList<>();
+    for (int run = 0; run < 12; run++) {
+      ByteKeyLongTable table = new ByteKeyLongTable();
+      for (int i = 0; i < 40_000; i++) {
+        // 400,000 possible keys: runs overlap, and 32-bit hash collisions between keys occur (~20 expected).
+        String key = "k" + random.nextInt(400_000);
+        long amount = random.nextLong(-1000, 1000);
+        byte[] bytes = key.getBytes(StandardCharsets.UTF_8);
+        table.add(bytes, 0, bytes.length, amount);
+        reference.merge(key, amount, Long::sum);
+      }
+      runs.add(CountsCodec.encodePartitions(table, 2)[1]);
+      runs.add(CountsCodec.encodePartitions(table, 2)[0]);
+    }
+    byte[] merged = CountsCodec.merge(java.util.List.of(CountsCodec.merge(runs.subList(0, 7)), CountsCodec.merge(runs.subList(7, runs.size()))));
+    Map<String, Long> decoded = new HashMap<>();
+    long[] lastHash = {-1};
+    CountsCodec.forEach(merged, (blob, at, length, count) -> {
+      long hash = ByteKeyLongTable.hash(blob, at, length) & 0xFFFFFFFFL;
+      assertThat(hash).isGreaterThanOrEqualTo(lastHash[0]);
+      lastHash[0] = hash;
+      assertThat(decoded.put(new String(blob, at, length, StandardCharsets.UTF_8), count)).isNull();
+    });
+    assertThat(decoded).isEqualTo(reference);
+    assertThat(CountsCodec.entries(merged)).isEqualTo(reference.size());
+    assertThat(CountsCodec.entries(CountsCodec.merge(java.util.List.of()))).isZero();
+  }
+
   @Test
   void truncatedBlob_isATypedError() {
     ByteKeyLongTable table = new ByteKeyLongTable();
