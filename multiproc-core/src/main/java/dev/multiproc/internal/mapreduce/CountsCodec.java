@@ -28,30 +28,57 @@ public final class CountsCodec {
         bytes[p] += table.keyLengthAt(slot) + 5 + 10;
       }
     }
-    // Each partition's entries in ascending (unsigned) hash order: a reduce merges them as sorted runs.
-    long[][] order = new long[partitions][];
-    for (int p = 0; p < partitions; p++) {
-      order[p] = new long[entries[p]];
-      entries[p] = 0;
-    }
-    for (int slot = 0; slot < table.capacity(); slot++) {
-      if (table.isUsed(slot)) {
-        int p = table.partitionOf(slot, partitions);
-        // The flipped sign bit makes signed order of the long the unsigned order of the hash.
-        order[p][entries[p]++] = (long) (table.hashAt(slot) ^ Integer.MIN_VALUE) << 32 | slot;
-      }
-    }
+    // Entries in ascending (unsigned) hash order, so a reduce merges them as sorted runs; a
+    // partition is a contiguous range of that order (partitions are ranges of the hash).
+    int[] order = byHash(table);
     byte[][] blobs = new byte[partitions][];
+    int next = 0;
     for (int p = 0; p < partitions; p++) {
-      Arrays.sort(order[p]);
       Writer writer = new Writer(bytes[p] + 5);
-      writer.varint(order[p].length);
-      for (long hashAndSlot : order[p]) {
-        writer.entry(table, (int) hashAndSlot);
+      writer.varint(entries[p]);
+      for (int end = next + entries[p]; next < end; next++) {
+        writer.entry(table, order[next]);
       }
       blobs[p] = writer.toArray();
     }
     return blobs;
+  }
+
+  /**
+   * The used slots of a table sorted by unsigned key hash: a counting sort on the top 16 bits of
+   * the hash, then insertion sort within each bucket (a bucket holds one or two keys for tables of
+   * up to ~100,000 keys). Linear time, and far less code for the JIT than a general sort.
+   */
+  private static int[] byHash(ByteKeyLongTable table) {
+    int[] bucketStart = new int[(1 << 16) + 1];
+    for (int slot = 0; slot < table.capacity(); slot++) {
+      if (table.isUsed(slot)) {
+        bucketStart[(table.hashAt(slot) >>> 16) + 1]++;
+      }
+    }
+    for (int b = 0; b < 1 << 16; b++) {
+      bucketStart[b + 1] += bucketStart[b];
+    }
+    int[] order = new int[table.size()];
+    int[] fill = Arrays.copyOf(bucketStart, 1 << 16);
+    for (int slot = 0; slot < table.capacity(); slot++) {
+      if (table.isUsed(slot)) {
+        order[fill[table.hashAt(slot) >>> 16]++] = slot;
+      }
+    }
+    for (int b = 0; b < 1 << 16; b++) {
+      for (int i = bucketStart[b] + 1; i < bucketStart[b + 1]; i++) {
+        int slot = order[i];
+        long hash = table.hashAt(slot) & 0xFFFFFFFFL;
+        int j = i - 1;
+        while (j >= bucketStart[b] && (table.hashAt(order[j]) & 0xFFFFFFFFL) > hash) {
+          order[j + 1] = order[j];
+          j--;
+        }
+        order[j + 1] = slot;
+      }
+    }
+    return order;
   }
 
   /**
