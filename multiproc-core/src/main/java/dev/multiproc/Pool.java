@@ -83,7 +83,7 @@ public final class Pool implements AutoCloseable {
         new LaunchSpec(
             builder.jvmOptions, builder.codec.getName(), false, FrameDescriptor.DEFAULT_MAX_FRAME_BYTES, Duration.ofSeconds(30), builder.concurrency);
     String name = builder.name != null ? builder.name : "pool-" + NAMES.incrementAndGet();
-    this.engine = new PoolEngine(name, builder.processes, spec, encoding, initializer, builder.maxTasksPerChild, builder.concurrency, builder.retries);
+    this.engine = new PoolEngine(name, builder.processes, spec, encoding, initializer, builder.maxTasksPerChild, builder.concurrency, builder.retries, builder.heartbeatTimeout);
   }
 
   private static SerializableCallable<Object> asCallable(SerializableRunnable action) {
@@ -652,6 +652,7 @@ public final class Pool implements AutoCloseable {
     private int concurrency = 1;
     private int retries;
     private Duration taskTimeout;
+    private Duration heartbeatTimeout = Duration.ofSeconds(10);
     private final List<String> jvmOptions = new ArrayList<>();
     private Class<? extends Codec> codec = JavaSerializationCodec.class;
     private String name;
@@ -743,6 +744,25 @@ public final class Pool implements AutoCloseable {
         throw new IllegalArgumentException("taskTimeout must be positive, got " + timeout);
       }
       this.taskTimeout = timeout;
+      return this;
+    }
+
+    /**
+     * Sets how long a worker may go without a sign of life before the pool kills and replaces it
+     * (default 10 s). The pool asks every worker for a heartbeat four times per timeout; a worker
+     * answers from its reader thread even while its tasks run, so only a worker that is stopped
+     * ({@code SIGSTOP}), frozen in a very long GC pause, or wedged in a way that stops its reader
+     * misses them. Its tasks then fail with a {@link WorkerCrashedException} saying so (or run
+     * again, with {@link #retries}).
+     *
+     * @param timeout at least 100 ms
+     * @return this builder
+     */
+    public Builder heartbeatTimeout(Duration timeout) {
+      if (timeout.compareTo(Duration.ofMillis(100)) < 0) {
+        throw new IllegalArgumentException("heartbeatTimeout must be >= 100 ms, got " + timeout);
+      }
+      this.heartbeatTimeout = timeout;
       return this;
     }
 

@@ -419,4 +419,72 @@ class PoolTest {
           .hasMessageContaining("java.lang.Object");
     }
   }
+
+  static void signal(String signal, long pid) throws Exception {
+    Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).inheritIO().start();
+    assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(kill.exitValue()).isZero();
+  }
+
+  /**
+   * A worker stopped with SIGSTOP answers no heartbeat: the pool kills it after the heartbeat
+   * timeout, its task fails saying so (or runs again with retries), and the pool is whole again.
+   */
+  @Test
+  void stoppedWorker_isDetectedByHeartbeat_andReplaced() throws Exception {
+    try (Pool pool = Pool.builder().processes(1).heartbeatTimeout(Duration.ofMillis(800)).build()) {
+      long pid = pool.apply(() -> ProcessHandle.current().pid());
+      CompletableFuture<Long> stuck = pool.applyAsync(() -> {
+        Thread.sleep(1_000);
+        return 1L;
+      });
+      Thread.sleep(200);
+      signal("STOP", pid);
+      assertThatThrownBy(() -> stuck.get(20, TimeUnit.SECONDS))
+          .hasCauseInstanceOf(WorkerCrashedException.class)
+          .cause()
+          .hasMessageContaining("pid " + pid)
+          .hasMessageContaining("stopped responding");
+      long replacement = pool.apply(() -> ProcessHandle.current().pid());
+      assertThat(replacement).isNotEqualTo(pid);
+      assertThat(ProcessHandle.of(pid)).isEmpty();
+    }
+    try (Pool pool = Pool.builder().processes(2).retries(2).heartbeatTimeout(Duration.ofMillis(800)).build()) {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+      while (pool.workerPids().size() < 2 && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
+      List<Long> pids = new ArrayList<>(pool.workerPids());
+      assertThat(pids).hasSize(2);
+      CompletableFuture<String> task = pool.applyAsync(() -> {
+        Thread.sleep(1_500);
+        return "done in " + ProcessHandle.current().pid();
+      });
+      Thread.sleep(300);
+      for (long pid : pids) {
+        if (pool.workerPids().contains(pid)) {
+          signal("STOP", pid); // both: a retry may land on the other stopped one, the next on a replacement
+        }
+      }
+      assertThat(task.get(30, TimeUnit.SECONDS)).startsWith("done in ").isNotIn("done in " + pids.get(0), "done in " + pids.get(1));
+      assertThat(pool.workerPids()).hasSize(2).doesNotContainAnyElementsOf(pids);
+    }
+  }
+
+  /** A busy worker keeps answering heartbeats: a long task is not mistaken for a hung worker. */
+  @Test
+  void busyWorker_keepsItsHeartbeat() throws Exception {
+    try (Pool pool = Pool.builder().processes(1).heartbeatTimeout(Duration.ofMillis(300)).build()) {
+      long pid = pool.apply(() -> ProcessHandle.current().pid());
+      assertThat(pool.apply(() -> {
+        long end = System.nanoTime() + 2_000_000_000L;
+        double x = 0;
+        while (System.nanoTime() < end) {
+          x += Math.sqrt(x + 1);
+        }
+        return x > 0;
+      })).isTrue();
+      assertThat(pool.workerPids()).containsExactly(pid);
+    }
+  }
 }

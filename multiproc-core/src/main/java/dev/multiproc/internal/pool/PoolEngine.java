@@ -55,6 +55,7 @@ public final class PoolEngine {
   private final int maxTasksPerChild;
   private final int concurrency;
   private final int retries;
+  private final Duration heartbeatTimeout;
   private final LinkedBlockingDeque<PendingTask> queue = new LinkedBlockingDeque<>();
   private final Set<PoolWorker> workers = ConcurrentHashMap.newKeySet();
   private final Set<PoolWorker> recycled = ConcurrentHashMap.newKeySet();
@@ -77,6 +78,7 @@ public final class PoolEngine {
    * @param maxTasksPerChild tasks after which a worker is replaced, 0 for never
    * @param concurrency tasks each worker runs at once
    * @param retries how many times a task whose worker died is run again
+   * @param heartbeatTimeout how long a worker may go without a sign of life before it is killed
    */
   public PoolEngine(
       String name,
@@ -86,8 +88,10 @@ public final class PoolEngine {
       byte[] initializerPayload,
       int maxTasksPerChild,
       int concurrency,
-      int retries) {
+      int retries,
+      Duration heartbeatTimeout) {
     this.retries = retries;
+    this.heartbeatTimeout = heartbeatTimeout;
     this.name = name;
     this.encoding = encoding;
     this.processes = processes;
@@ -228,6 +232,10 @@ public final class PoolEngine {
 
   int retries() {
     return retries;
+  }
+
+  Duration heartbeatTimeout() {
+    return heartbeatTimeout;
   }
 
   long nextTaskId() {

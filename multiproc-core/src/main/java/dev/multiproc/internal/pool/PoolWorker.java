@@ -8,6 +8,7 @@ import dev.multiproc.internal.launch.WorkerLauncher;
 import dev.multiproc.internal.protocol.Message;
 import dev.multiproc.internal.protocol.Message.Cancel;
 import dev.multiproc.internal.protocol.Message.DumpThreads;
+import dev.multiproc.internal.protocol.Message.Heartbeat;
 import dev.multiproc.internal.protocol.Message.RunTask;
 import dev.multiproc.internal.protocol.Message.Shutdown;
 import dev.multiproc.internal.protocol.Message.TaskFailure;
@@ -16,6 +17,7 @@ import dev.multiproc.internal.protocol.Message.ThreadDump;
 import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
@@ -63,6 +65,11 @@ final class PoolWorker {
   private volatile State state = State.STARTING;
   private volatile WorkerHandle handle;
   private int tasksTaken;
+  /** When the worker last said anything (a result, a heartbeat reply...), in nanoTime. */
+  private volatile long lastSignOfLife = System.nanoTime();
+  private volatile boolean unresponsive;
+  private volatile ScheduledFuture<?> heartbeats;
+  private long heartbeatSequence;
 
   PoolWorker(PoolEngine pool, String name) {
     this.pool = pool;
@@ -96,8 +103,11 @@ final class PoolWorker {
       return;
     }
     pool.workerStarted();
+    lastSignOfLife = System.nanoTime();
     handle.listen(new Listener());
     handle.terminated().thenRun(this::onTerminated);
+    long period = Math.max(1, pool.heartbeatTimeout().toNanos() / 4);
+    heartbeats = pool.scheduler().scheduleAtFixedRate(this::checkHeartbeat, period, period, TimeUnit.NANOSECONDS);
     if (!runInitializer()) {
       return;
     }
@@ -311,6 +321,26 @@ final class PoolWorker {
     }
   }
 
+  /**
+   * Supervision: a worker that has said nothing for the heartbeat timeout (stopped, or frozen) is
+   * killed, which fails or re-queues its tasks as any death does; otherwise ask for a sign of life.
+   */
+  private void checkHeartbeat() {
+    if (state == State.DEAD) {
+      return;
+    }
+    if (System.nanoTime() - lastSignOfLife > pool.heartbeatTimeout().toNanos()) {
+      unresponsive = true;
+      handle.kill();
+      return;
+    }
+    try {
+      handle.send(new Heartbeat(++heartbeatSequence));
+    } catch (IOException e) {
+      // The channel is gone: the process exit will follow and be handled there.
+    }
+  }
+
   void kill() {
     WorkerHandle h = handle;
     if (h != null) {
@@ -320,6 +350,10 @@ final class PoolWorker {
 
   private void onTerminated() {
     state = State.DEAD;
+    ScheduledFuture<?> beating = heartbeats;
+    if (beating != null) {
+      beating.cancel(false);
+    }
     int raw = handle.process().exitValue();
     int exitCode = raw > 128 && raw <= 128 + 64 ? -(raw - 128) : raw;
     for (PendingTask task : inFlight.values()) {
@@ -333,7 +367,10 @@ final class PoolWorker {
         pool.requeue(task); // idempotent by the user's declaration: run it again elsewhere
         continue;
       }
-      String how = exitCode < 0 ? "killed by signal " + (-exitCode) : "exit status " + exitCode;
+      String how = unresponsive
+          ? "it stopped responding (no sign of life for " + pool.heartbeatTimeout().toMillis()
+              + " ms: stopped with SIGSTOP, or frozen) and the pool killed it"
+          : exitCode < 0 ? "killed by signal " + (-exitCode) : "exit status " + exitCode;
       String poison =
           task.crashes > 1 ? "; it was the running task in " + task.crashes + " workers that died (a poison task?)" : "";
       task.outcome.completeExceptionally(
@@ -358,6 +395,7 @@ final class PoolWorker {
   private final class Listener implements WorkerHandle.Listener {
     @Override
     public void onMessage(Message message) {
+      lastSignOfLife = System.nanoTime();
       if (message instanceof TaskResult r) {
         finish(r.taskId()).ifPresent(t -> t.outcome.complete(r.payload()));
       } else if (message instanceof ThreadDump dump) {
