@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       WordcountCommand.class,
       GenNgramsCommand.class,
+      ChaosCommand.class,
       DemoCommand.class,
       BenchCommand.class,
       CommandLine.HelpCommand.class

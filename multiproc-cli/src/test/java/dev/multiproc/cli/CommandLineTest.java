@@ -20,7 +20,7 @@ class CommandLineTest {
   void help_onEverySubcommand() {
     for (String[] args :
         new String[][] {{"--help"}, {"demo", "--help"}, {"bench", "--help"}, {"bench", "process", "--help"}, {"bench", "pool", "--help"},
-          {"bench", "wordcount", "--help"}, {"wordcount", "--help"}, {"gen-ngrams", "--help"}}) {
+          {"bench", "wordcount", "--help"}, {"wordcount", "--help"}, {"gen-ngrams", "--help"}, {"chaos", "--help"}}) {
       CliRun r = run(args);
       assertThat(r.exitCode()).as(String.join(" ", args)).isZero();
       assertThat(r.out()).contains("Usage:");
