@@ -12,6 +12,7 @@ import java.io.StreamCorruptedException;
 import java.lang.invoke.SerializedLambda;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
+import java.util.concurrent.atomic.AtomicReference;
 
 /*
  * Overview: serializable lambdas without ObjectInputStream.
@@ -88,7 +89,19 @@ final class LambdaEncoding {
     }
   }
 
-  static byte[] encode(SerializedLambda form, Object lambda, ValueEncoding encoding) {
+  /**
+   * The part of a lambda's encoding that depends only on its class (everything but the captured
+   * values), computed once per lambda class: a pool sends the same lambda shape thousands of times.
+   */
+  private static final ClassValue<AtomicReference<byte[]>> HEADERS =
+      new ClassValue<>() {
+        @Override
+        protected AtomicReference<byte[]> computeValue(Class<?> type) {
+          return new AtomicReference<>(); // filled by encode(), which has the SerializedLambda at hand
+        }
+      };
+
+  private static byte[] header(SerializedLambda form) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
     try (DataOutputStream out = new DataOutputStream(bytes)) {
       out.writeUTF(form.getCapturingClass());
@@ -100,6 +113,29 @@ final class LambdaEncoding {
       out.writeUTF(form.getImplMethodName());
       out.writeUTF(form.getImplMethodSignature());
       out.writeUTF(form.getInstantiatedMethodType());
+    } catch (IOException e) {
+      throw new AssertionError("in-memory stream cannot fail", e);
+    }
+    return bytes.toByteArray();
+  }
+
+  private static byte[] header(SerializedLambda form, Object lambda) {
+    if (lambda instanceof DirectLambda) {
+      return header(form); // one class for many lambdas: nothing to cache by class
+    }
+    AtomicReference<byte[]> cached = HEADERS.get(lambda.getClass());
+    byte[] header = cached.get();
+    if (header == null) {
+      header = header(form);
+      cached.set(header);
+    }
+    return header;
+  }
+
+  static byte[] encode(SerializedLambda form, Object lambda, ValueEncoding encoding) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
+    try (DataOutputStream out = new DataOutputStream(bytes)) {
+      out.write(header(form, lambda));
       out.writeByte(form.getCapturedArgCount());
       for (int i = 0; i < form.getCapturedArgCount(); i++) {
         byte[] arg;
