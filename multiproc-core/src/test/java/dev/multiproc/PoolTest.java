@@ -227,7 +227,7 @@ class PoolTest {
     }
   }
 
-  /** A worker that exits abruptly is reported with its exit status and its last stderr lines. */
+  /** A worker that exits abruptly is reported with its exit status and its last output lines. */
   @Test
   void crashReport_includesExitStatusAndLastStderr() throws Exception {
     try (Pool pool = Pool.create(1)) {

@@ -73,7 +73,7 @@ public final class WorkerHandle {
   private final byte[] secret;
   private final int maxFrameBytes;
   private final List<Thread> pumps;
-  private final OutputTail stderrTail;
+  private final OutputTail outputTail;
   private final CompletableFuture<Void> connected = new CompletableFuture<>();
   private final CompletableFuture<Void> channelEnded = new CompletableFuture<>();
   private final CompletableFuture<Void> terminated;
@@ -92,8 +92,8 @@ public final class WorkerHandle {
       byte[] secret,
       int maxFrameBytes,
       List<Thread> pumps,
-      OutputTail stderrTail) {
-    this.stderrTail = stderrTail;
+      OutputTail outputTail) {
+    this.outputTail = outputTail;
     this.workerId = workerId;
     this.displayName = displayName;
     this.process = process;
@@ -116,9 +116,9 @@ public final class WorkerHandle {
     return process.pid();
   }
 
-  /** {@return the last lines the child wrote to stderr (empty if its output is not pumped)} */
-  public String recentStderr() {
-    return stderrTail.lastLines(10);
+  /** {@return the last lines the child wrote to stdout and stderr (empty if its output is not pumped)} */
+  public String recentOutput() {
+    return outputTail.lastLines(10);
   }
 
   /** {@return the child's process} */

@@ -75,14 +75,15 @@ public final class WorkerLauncher {
     }
     ChildRegistry.add(process);
     List<Thread> pumps = new ArrayList<>(2);
-    OutputTail stderrTail = new OutputTail();
+    OutputTail outputTail = new OutputTail();
     if (pumped) {
-      pumps.add(OutputPump.start("multiproc-stdout-" + displayName, process.getInputStream(), () -> System.out, null));
-      pumps.add(OutputPump.start("multiproc-stderr-" + displayName, process.getErrorStream(), () -> System.err, stderrTail));
+      // One tail for both streams: HotSpot writes some last words (ExitOnOutOfMemoryError's) to stdout.
+      pumps.add(OutputPump.start("multiproc-stdout-" + displayName, process.getInputStream(), () -> System.out, outputTail));
+      pumps.add(OutputPump.start("multiproc-stderr-" + displayName, process.getErrorStream(), () -> System.err, outputTail));
     }
     OutputStream stdin = process.getOutputStream();
     FrameChannel down = new FrameChannel(null, stdin, spec.maxFrameBytes());
-    WorkerHandle handle = new WorkerHandle(workerId, displayName, process, down, upFifo, secret, spec.maxFrameBytes(), pumps, stderrTail);
+    WorkerHandle handle = new WorkerHandle(workerId, displayName, process, down, upFifo, secret, spec.maxFrameBytes(), pumps, outputTail);
     try {
       stdin.write(secret);
       if (first != null) {

@@ -44,6 +44,8 @@ final class PoolWorker {
   private static final long PREFETCH_MAX_TASK_NANOS = 2_000_000;
   /** How long a timed-out task's worker gets to answer the thread-dump request. */
   private static final long DUMP_WAIT_MILLIS = 500;
+  /** WorkerMain's exit status when it retires after a task's VirtualMachineError. */
+  private static final int EXIT_RETIRED_AFTER_VM_ERROR = 72;
 
   enum State {
     STARTING,
@@ -356,8 +358,15 @@ final class PoolWorker {
     }
     int raw = handle.process().exitValue();
     int exitCode = raw > 128 && raw <= 128 + 64 ? -(raw - 128) : raw;
+    // A worker that retired after a VirtualMachineError (see WorkerMain) had answered the failing
+    // task; with one task at a time, what else it held was queued, never started: run it elsewhere.
+    boolean retiredUnstarted = raw == EXIT_RETIRED_AFTER_VM_ERROR && pool.concurrency() == 1;
     for (PendingTask task : inFlight.values()) {
       inFlight.remove(task.id);
+      if (retiredUnstarted && !task.outcome.isDone()) {
+        pool.requeue(task);
+        continue;
+      }
       if (task.timedOut) {
         task.outcome.completeExceptionally(new TaskTimeoutException(task.timeout, name, handle.pid(), task.threadDump));
         continue;
@@ -386,10 +395,10 @@ final class PoolWorker {
     pool.workerDied(this);
   }
 
-  /** The worker's last stderr lines (a JVM crash banner, an OutOfMemoryError, an hs_err path). */
+  /** The worker's last output lines (a JVM crash banner, an OutOfMemoryError, an hs_err path). */
   private String lastWords() {
-    String tail = handle.recentStderr();
-    return tail.isEmpty() ? "" : "; its last stderr lines:\n" + tail;
+    String tail = handle.recentOutput();
+    return tail.isEmpty() ? "" : "; its last output lines:\n" + tail;
   }
 
   private final class Listener implements WorkerHandle.Listener {

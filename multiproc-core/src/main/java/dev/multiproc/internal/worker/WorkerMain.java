@@ -61,6 +61,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class WorkerMain {
   private static final int EXIT_TASK_FAILED = 1;
   private static final int EXIT_PROTOCOL_ERROR = 71;
+  /** A task threw a VirtualMachineError: the worker's JVM is no longer trusted. */
+  private static final int EXIT_VM_ERROR = 72;
   private static final int MAX_DUMP_CHARS = 256 * 1024;
   /** Exit status of a worker whose parent vanished; nobody observes it but the kernel. */
   private static final int EXIT_PARENT_GONE = 70;
@@ -326,16 +328,25 @@ public final class WorkerMain {
   private void runTask(RunTask run) {
     Message outcome;
     boolean failed = false;
+    Throwable vmError = null;
     try {
       Callable<?> task = (run.exitAfter() ? encoding : poolEncoding).decodeTask(run.payload());
       Object value = task.call();
       outcome = new TaskResult(run.taskId(), encoding.encode(value));
     } catch (Throwable t) {
       failed = true;
+      vmError = t instanceof VirtualMachineError ? t : null;
       outcome = RemoteFailures.describe(run.taskId(), t, encoding);
     }
     running.remove(run.taskId());
     send(outcome, run);
+    if (vmError != null) {
+      // After an OutOfMemoryError (or StackOverflowError, InternalError) this JVM may be
+      // inconsistent - a static initializer half run, a lock never released: its task failed with
+      // the error as cause, and the worker retires so the pool replaces it with a fresh one.
+      System.err.println("multiproc worker: retiring after " + vmError);
+      exit(EXIT_VM_ERROR);
+    }
     if (run.exitAfter()) {
       if (failed || otherLiveUserThreads()) {
         exit(failed ? EXIT_TASK_FAILED : 0);
