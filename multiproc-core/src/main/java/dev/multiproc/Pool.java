@@ -252,8 +252,15 @@ public final class Pool implements AutoCloseable {
    * @return the future of the results, in order
    */
   public <T, R> CompletableFuture<List<R>> mapAsync(SerializableFunction<T, R> function, Iterable<T> items, int chunksize) {
-    List<T> all = new ArrayList<>();
-    items.forEach(all::add);
+    List<T> all;
+    if (items instanceof List<T> list && list instanceof java.util.RandomAccess) {
+      all = list; // chunks are copied out of it below; no need for a copy of the whole
+    } else if (items instanceof java.util.Collection<T> collection) {
+      all = new ArrayList<>(collection);
+    } else {
+      all = new ArrayList<>();
+      items.forEach(all::add);
+    }
     int size = chunksize > 0 ? chunksize : defaultChunksize(all.size());
     List<CompletableFuture<List<R>>> chunks = new ArrayList<>();
     for (int from = 0; from < all.size(); from += size) {

@@ -6,7 +6,9 @@ import dev.multiproc.codec.Codec;
 import dev.multiproc.codec.JavaSerializationCodec;
 import java.io.IOException;
 import java.io.StreamCorruptedException;
+import java.lang.invoke.MethodHandles;
 import java.lang.invoke.SerializedLambda;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -56,6 +58,8 @@ public final class ValueEncoding {
   private static final byte BOOLEAN = 9;
   private static final byte LAMBDA = 10;
   private static final byte INT_LIST = 11;
+  private static final VarHandle INT_VIEW = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.nativeOrder());
+  private static final VarHandle LONG_VIEW = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.nativeOrder());
   private static final byte LONG_LIST = 12;
   private static final byte LIST = 13;
   private static final byte CODEC = 15;
@@ -138,8 +142,14 @@ public final class ValueEncoding {
     } else if (value instanceof Boolean b) {
       return new byte[] {BOOLEAN, (byte) (b ? 1 : 0)};
     }
-    if (value.getClass() == ArrayList.class && flat((ArrayList<?>) value)) {
-      return encodeList((ArrayList<?>) value);
+    if (value.getClass() == ArrayList.class) {
+      byte[] numbers = encodeNumberList((ArrayList<?>) value);
+      if (numbers != null) {
+        return numbers;
+      }
+      if (flat((ArrayList<?>) value)) {
+        return encodeList((ArrayList<?>) value);
+      }
     }
     if (LAMBDA_FAST_PATH) {
       SerializedLambda form = LambdaEncoding.serializedForm(value);
@@ -183,31 +193,46 @@ public final class ValueEncoding {
   }
 
   /**
-   * An {@code ArrayList} (exactly that class, so decoding gives back the same type): homogeneous
-   * boxed ints or longs as raw arrays, anything else element by element - the shape of map chunks
-   * and their results, which would otherwise cost an object stream each way.
+   * A list of only {@code Integer}s or only {@code Long}s as a raw array, checked and written in
+   * one pass (map chunks and their results are such lists); null when the list is anything else.
+   */
+  private static byte[] encodeNumberList(ArrayList<?> list) {
+    if (list.isEmpty()) {
+      return null;
+    }
+    Object first = list.getFirst();
+    int size = list.size();
+    if (first instanceof Integer) {
+      byte[] out = new byte[checkedSize((long) size * Integer.BYTES)];
+      out[0] = INT_LIST;
+      for (int i = 0; i < size; i++) {
+        if (!(list.get(i) instanceof Integer value)) {
+          return null;
+        }
+        INT_VIEW.set(out, 1 + i * Integer.BYTES, (int) value);
+      }
+      return out;
+    }
+    if (first instanceof Long) {
+      byte[] out = new byte[checkedSize((long) size * Long.BYTES)];
+      out[0] = LONG_LIST;
+      for (int i = 0; i < size; i++) {
+        if (!(list.get(i) instanceof Long value)) {
+          return null;
+        }
+        LONG_VIEW.set(out, 1 + i * Long.BYTES, (long) value);
+      }
+      return out;
+    }
+    return null;
+  }
+
+  /**
+   * An {@code ArrayList} (exactly that class, so decoding gives back the same type) of other values,
+   * element by element - the shape of map chunks and their results, which would otherwise cost an
+   * object stream each way. Lists of only ints or longs take {@link #encodeNumberList} instead.
    */
   private byte[] encodeList(ArrayList<?> list) {
-    boolean ints = !list.isEmpty();
-    boolean longs = !list.isEmpty();
-    for (Object element : list) {
-      ints &= element instanceof Integer;
-      longs &= element instanceof Long;
-    }
-    if (ints) {
-      ByteBuffer out = allocate(INT_LIST, (long) list.size() * Integer.BYTES);
-      for (int i = 0; i < list.size(); i++) {
-        out.putInt(i * Integer.BYTES, (Integer) list.get(i));
-      }
-      return out.array();
-    }
-    if (longs) {
-      ByteBuffer out = allocate(LONG_LIST, (long) list.size() * Long.BYTES);
-      for (int i = 0; i < list.size(); i++) {
-        out.putLong(i * Long.BYTES, (Long) list.get(i));
-      }
-      return out.array();
-    }
     List<byte[]> elements = new ArrayList<>(list.size());
     long size = Integer.BYTES;
     for (Object element : list) {
@@ -305,18 +330,18 @@ public final class ValueEncoding {
       };
       case LAMBDA -> LambdaEncoding.decode(bytes, 1, this, depth);
       case INT_LIST -> {
-        ArrayList<Integer> list = new ArrayList<>(elements(body, Integer.BYTES));
-        for (int i = 0; i < body.remaining() / Integer.BYTES; i++) {
-          list.add(body.getInt(i * Integer.BYTES));
+        Integer[] values = new Integer[elements(body, Integer.BYTES)];
+        for (int i = 0; i < values.length; i++) {
+          values[i] = (int) INT_VIEW.get(bytes, 1 + i * Integer.BYTES);
         }
-        yield list;
+        yield new ArrayList<>(Arrays.asList(values));
       }
       case LONG_LIST -> {
-        ArrayList<Long> list = new ArrayList<>(elements(body, Long.BYTES));
-        for (int i = 0; i < body.remaining() / Long.BYTES; i++) {
-          list.add(body.getLong(i * Long.BYTES));
+        Long[] values = new Long[elements(body, Long.BYTES)];
+        for (int i = 0; i < values.length; i++) {
+          values[i] = (long) LONG_VIEW.get(bytes, 1 + i * Long.BYTES);
         }
-        yield list;
+        yield new ArrayList<>(Arrays.asList(values));
       }
       case LIST -> decodeList(body, depth);
       case CODEC -> codec.decode(Arrays.copyOfRange(bytes, 1, bytes.length));
