@@ -9,4 +9,5 @@ module dev.multiproc {
   exports dev.multiproc;
   exports dev.multiproc.codec;
   exports dev.multiproc.function;
+  exports dev.multiproc.shared;
 }
