@@ -42,7 +42,7 @@ public final class ProcessBarrier extends SharedObject {
   @Serial private static final long serialVersionUID = 1L;
 
   /*
-   * payload: | lock region (64) | parties | arrived | generation | broken | sleepers |
+   * payload: | lock region (64) | parties | arrived | generation | broken | sleepers | dead pid |
    * The lock guards arrived/generation/broken (as CyclicBarrier's ReentrantLock does). Waiters sleep
    * on `generation`; the last arrival advances it. `broken` holds generation + 1 while the current
    * generation is broken, so a reset (which advances the generation) un-breaks it by itself.
@@ -52,6 +52,7 @@ public final class ProcessBarrier extends SharedObject {
   private static final long GENERATION = PARTIES + 8;
   private static final long BROKEN = PARTIES + 12;
   private static final long SLEEPERS = PARTIES + 16;
+  private static final long DEAD_PARTY_PID = PARTIES + 20;
   private static final long PAYLOAD_BYTES = PARTIES + 64;
 
   private final transient MemorySegment memory;
@@ -132,7 +133,7 @@ public final class ProcessBarrier extends SharedObject {
     try {
       generation = (int) INT.getVolatile(memory, GENERATION);
       if (brokenAt(generation)) {
-        throw new BrokenBarrierException(this + " is broken");
+        throw broken("is broken");
       }
       if (Thread.interrupted()) {
         breakLocked(generation);
@@ -153,7 +154,7 @@ public final class ProcessBarrier extends SharedObject {
     try {
       for (;;) {
         if (brokenAt(generation)) {
-          throw new BrokenBarrierException(this + " was broken while waiting");
+          throw broken("was broken while waiting");
         }
         if ((int) INT.getVolatile(memory, GENERATION) != generation) {
           return index;
@@ -165,8 +166,9 @@ public final class ProcessBarrier extends SharedObject {
         if (wait.livenessCheckDue()) {
           ProcessIdentity dead = segment.deadAttachment();
           if (dead != null) {
+            INT.setVolatile(memory, DEAD_PARTY_PID, (int) dead.pid());
             breakRound(generation);
-            throw new BrokenBarrierException(this + " is broken: process " + dead.pid() + " that uses it died");
+            throw broken("is broken");
           }
         }
         try {
@@ -196,9 +198,11 @@ public final class ProcessBarrier extends SharedObject {
 
   /**
    * Returns the barrier to its initial state: parties waiting now get {@link
-   * BrokenBarrierException}; a broken barrier becomes usable again.
+   * BrokenBarrierException}; a broken barrier becomes usable again, and processes that died while
+   * using it are forgotten.
    */
   public void reset() {
+    segment.forgetDeadAttachments();
     lockGuard();
     try {
       int generation = (int) INT.getVolatile(memory, GENERATION);
@@ -206,11 +210,17 @@ public final class ProcessBarrier extends SharedObject {
         INT.setVolatile(memory, BROKEN, generation + 1);
       }
       INT.setVolatile(memory, ARRIVED, 0);
+      INT.setVolatile(memory, DEAD_PARTY_PID, 0);
       INT.setVolatile(memory, GENERATION, generation + 1);
       Futex.wake(memory, GENERATION, Integer.MAX_VALUE);
     } finally {
       guard.release();
     }
+  }
+
+  private BrokenBarrierException broken(String what) {
+    int dead = (int) INT.getVolatile(memory, DEAD_PARTY_PID);
+    return new BrokenBarrierException(this + " " + what + (dead != 0 ? ": process " + dead + " that used it died" : ""));
   }
 
   private boolean brokenAt(int generation) {

@@ -74,7 +74,7 @@ public final class ProcessCondition extends SharedObject implements Condition {
 
   @Override
   SharedHandle handle() {
-    return new SharedHandle(segment.name(), segment.kind(), false, lock.handle());
+    return new SharedHandle(segment.name(), segment.kind(), false, lock);
   }
 
   /** {@return the lock this condition is bound to} */

@@ -12,9 +12,10 @@ import java.io.Serializable;
  * @param name the segment name
  * @param kind what the segment holds
  * @param lockOfValue whether this is the lock of a shared value rather than the value itself
- * @param companion the lock of a condition, else null
+ * @param companion the lock of a condition (serialized as its own handle, so it arrives resolved),
+ *     else null
  */
-record SharedHandle(String name, Kind kind, boolean lockOfValue, SharedHandle companion) implements Serializable {
+record SharedHandle(String name, Kind kind, boolean lockOfValue, ProcessMutex companion) implements Serializable {
   @Serial private static final long serialVersionUID = 1L;
 
   @Serial
@@ -36,7 +37,7 @@ record SharedHandle(String name, Kind kind, boolean lockOfValue, SharedHandle co
           case REENTRANT_LOCK -> ProcessReentrantLock.attach(name);
           case SEMAPHORE -> ProcessSemaphore.attach(name);
           case EVENT -> ProcessEvent.attach(name);
-          case CONDITION -> ProcessCondition.attach(name, (ProcessMutex) companion.resolve());
+          case CONDITION -> ProcessCondition.attach(name, companion);
           case BARRIER -> ProcessBarrier.attach(name);
         };
     return lockOfValue ? ((SharedCells) object).getLock() : object;

@@ -233,6 +233,17 @@ public final class Segment implements AutoCloseable {
     return null;
   }
 
+  /** Clears the slots of attached processes that died, so {@link #deadAttachment()} forgets them. */
+  public void forgetDeadAttachments() {
+    for (int i = 0; i < SegmentLayout.MAX_ATTACHED_PROCESSES; i++) {
+      long offset = SegmentLayout.slotOffset(i);
+      long holder = (long) LONG.getVolatile(mapping, offset);
+      if (holder != 0 && !ProcessIdentity.unpack(holder).isAlive()) {
+        LONG.compareAndSet(mapping, offset, holder, 0L);
+      }
+    }
+  }
+
   private static void checkFreeSpace(Path dir, long bytes) {
     long usable;
     try {
