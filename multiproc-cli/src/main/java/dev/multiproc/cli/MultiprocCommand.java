@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = "Python's multiprocessing model for Java 25: child JVMs, pools, shared memory, MapReduce.",
-    subcommands = {DemoCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
+    subcommands = {DemoCommand.class, RaceCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
       "0:success",

@@ -27,7 +27,8 @@ public final class WaitStrategy {
   /** Longest single kernel sleep: bounds how late an interrupt, deadline or dead peer is noticed. */
   static final long SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
-  private static final int SPINS = 200;
+  private static final int SPINS = 12;
+  private static final int MAX_SPIN_SHIFT = 8;
   private static final long MIN_BACKOFF_NANOS = TimeUnit.MICROSECONDS.toNanos(10);
   private static final long MAX_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
   private static final long LIVENESS_CHECK_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
@@ -118,8 +119,11 @@ public final class WaitStrategy {
       interrupted = true;
     }
     if (spins < SPINS) {
-      spins++;
-      Thread.onSpinWait();
+      // Back off exponentially between re-reads: each read pulls the contended cache line away
+      // from the holder, slowing the very critical section we wait for.
+      for (int i = 1 << Math.min(spins++, MAX_SPIN_SHIFT); i > 0; i--) {
+        Thread.onSpinWait();
+      }
       return;
     }
     long limit = Math.min(remainingNanos(), kernelWait ? SLICE_NANOS : backoffNanos);
