@@ -5,7 +5,9 @@ import dev.multiproc.shared.ProcessReentrantLock;
 import dev.multiproc.shared.SharedInt;
 import dev.multiproc.shared.SharedLongArray;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Python's "Shared Data and Lock" race, measured: P child processes each increment one shared
@@ -43,6 +45,18 @@ final class CounterRace {
   private static final long WARM_UP_PAUSE_MILLIS = 200;
 
   private CounterRace() {}
+
+  /** Runs every mode in turn; {@return the results by mode, in declaration order} */
+  static Map<Mode, Result> runAll(int processes, int n) throws Exception {
+    if (processes < 1 || n < 1) {
+      throw new IllegalArgumentException("--processes and --n must be >= 1");
+    }
+    Map<Mode, Result> results = new EnumMap<>(Mode.class);
+    for (Mode mode : Mode.values()) {
+      results.put(mode, run(mode, processes, n));
+    }
+    return results;
+  }
 
   static Result run(Mode mode, int processes, int n) throws Exception {
     try (SharedInt counter = SharedInt.create(0);

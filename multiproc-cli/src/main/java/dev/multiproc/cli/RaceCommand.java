@@ -1,6 +1,5 @@
 package dev.multiproc.cli;
 
-import dev.multiproc.cli.CounterRace.Mode;
 import dev.multiproc.cli.CounterRace.Result;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -33,13 +32,8 @@ final class RaceCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (processes < 1 || n < 1) {
-      throw new IllegalArgumentException("--processes and --n must be >= 1");
-    }
     Map<String, Result> results = new LinkedHashMap<>();
-    for (Mode mode : Mode.values()) {
-      results.put(mode.name().toLowerCase(Locale.ROOT), CounterRace.run(mode, processes, n));
-    }
+    CounterRace.runAll(processes, n).forEach((mode, result) -> results.put(mode.name().toLowerCase(Locale.ROOT), result));
     if (json) {
       StringBuilder out = new StringBuilder("{");
       String sep = "";

@@ -42,13 +42,10 @@ final class SharedBenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (processes < 1 || n < 1 || pythonN < 1) {
-      throw new IllegalArgumentException("--processes, --n and --python-n must be >= 1");
+    if (pythonN < 1) {
+      throw new IllegalArgumentException("--python-n must be >= 1");
     }
-    Map<Mode, Result> ours = new LinkedHashMap<>();
-    for (Mode mode : Mode.values()) {
-      ours.put(mode, CounterRace.run(mode, processes, n));
-    }
+    Map<Mode, Result> ours = CounterRace.runAll(processes, n);
     Map<String, Double> python =
         PythonReference.runAll("shared_counter.py", "--processes", Integer.toString(processes), "--n", Integer.toString(pythonN));
 
