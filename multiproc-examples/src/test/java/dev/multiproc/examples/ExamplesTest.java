@@ -64,4 +64,13 @@ class ExamplesTest {
   void processesTimesVirtualThreads() throws Exception {
     assertThat(output(() -> ProcessesTimesVirtualThreads.main(new String[0]))).contains("500 responses in");
   }
+
+  /** SharedDataAndLock: a child writes a shared double and array; the locked count is exact. */
+  @Test
+  void sharedDataAndLock() throws Exception {
+    assertThat(output(() -> SharedDataAndLock.main(new String[0])))
+        .contains("3.1415927 [0, -1, -2, -3, -4, -5, -6, -7, -8, -9]")
+        .contains("without the lock: ")
+        .contains("with the lock: 10,000,000 of 10,000,000");
+  }
 }
