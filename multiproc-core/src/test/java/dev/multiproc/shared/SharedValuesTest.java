@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.multiproc.ChildProcess;
+import dev.multiproc.Pool;
 import dev.multiproc.testing.NoLeftoverSegments;
 import dev.multiproc.testing.NoStrayChildren;
 import java.io.ByteArrayInputStream;
@@ -134,10 +135,28 @@ class SharedValuesTest {
     }
   }
 
+  /** Pool tasks capture shared objects like any value: every worker updates the same memory. */
+  @Test
+  void poolTasks_shareTheMemory() throws Exception {
+    try (SharedLong total = SharedLong.create(0);
+        SharedIntArray squares = SharedIntArray.create(10);
+        Pool pool = Pool.create(2)) {
+      List<Integer> inputs = java.util.stream.IntStream.range(0, 10).boxed().toList();
+      pool.map(
+          i -> {
+            squares.set(i, i * i);
+            return total.addAndGet(i);
+          },
+          inputs);
+      assertThat(total.get()).isEqualTo(45);
+      assertThat(squares.toArray()).containsExactly(0, 1, 4, 9, 16, 25, 36, 49, 64, 81);
+    }
+  }
+
   /** Unlocked get-then-set from two processes loses updates (Python's demonstration), every time. */
   @Test
   void unlockedIncrements_loseUpdates() throws Exception {
-    int n = 1_000_000;
+    int n = 5_000_000; // long enough that the processes overlap (see CounterRace in the CLI)
     assertThat(race(Mode.UNLOCKED, n)).isLessThan(2 * n);
   }
 
