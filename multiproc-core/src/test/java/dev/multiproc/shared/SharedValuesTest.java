@@ -153,11 +153,22 @@ class SharedValuesTest {
     }
   }
 
-  /** Unlocked get-then-set from two processes loses updates (Python's demonstration), every time. */
+  /**
+   * Unlocked get-then-set from two processes loses updates (Python's demonstration). The processes
+   * must overlap for that, which a loaded 2-core machine may deny one run: three tries.
+   */
   @Test
   void unlockedIncrements_loseUpdates() throws Exception {
-    int n = 5_000_000; // long enough that the processes overlap (see CounterRace in the CLI)
-    assertThat(race(Mode.UNLOCKED, n)).isLessThan(2 * n);
+    int n = 5_000_000;
+    List<Integer> finals = new ArrayList<>();
+    for (int attempt = 0; attempt < 3; attempt++) {
+      int result = race(Mode.UNLOCKED, n);
+      finals.add(result);
+      if (result < 2 * n) {
+        return;
+      }
+    }
+    assertThat(finals).as("final counts of 2 x %d unlocked increments", n).anyMatch(f -> f < 2 * n);
   }
 
   /** With getLock(), 2 x 1,000,000 increments from two processes lose nothing. */
