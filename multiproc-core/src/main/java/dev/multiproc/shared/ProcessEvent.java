@@ -30,8 +30,14 @@ import java.time.Duration;
 public final class ProcessEvent extends SharedObject {
   @Serial private static final long serialVersionUID = 1L;
 
-  /* payload: | flag (int, 0 or 1) | sleepers (int) |   (see ProcessSemaphore for the sleeper protocol) */
-  private static final long FLAG = 0;
+  /*
+   * payload: | state (int) | sleepers (int) |   (see ProcessSemaphore for the sleeper protocol)
+   * state: bit 0 is the flag, the bits above count set() calls. Waiters sleep while the state is
+   * unchanged, so a set() wakes them for good even if clear() follows at once (Python's wait()
+   * returns in that case too).
+   */
+  private static final long STATE = 0;
+  private static final int FLAG = 1;
   private static final long SLEEPERS = 4;
   private static final long PAYLOAD_BYTES = 64;
 
@@ -53,20 +59,25 @@ public final class ProcessEvent extends SharedObject {
 
   /** Sets the flag and wakes all waiters. */
   public void set() {
-    INT.setVolatile(memory, FLAG, 1);
+    for (;;) {
+      int state = (int) INT.getVolatile(memory, STATE);
+      if (INT.compareAndSet(memory, STATE, state, (state + 2) | FLAG)) {
+        break;
+      }
+    }
     if ((int) INT.getVolatile(memory, SLEEPERS) > 0) {
-      Futex.wake(memory, FLAG, Integer.MAX_VALUE);
+      Futex.wake(memory, STATE, Integer.MAX_VALUE);
     }
   }
 
   /** Resets the flag; later {@link #await()} calls wait again. */
   public void clear() {
-    INT.setVolatile(memory, FLAG, 0);
+    INT.getAndBitwiseAnd(memory, STATE, ~FLAG);
   }
 
   /** {@return whether the flag is set} */
   public boolean isSet() {
-    return (int) INT.getVolatile(memory, FLAG) != 0;
+    return ((int) INT.getVolatile(memory, STATE) & FLAG) != 0;
   }
 
   /**
@@ -82,7 +93,8 @@ public final class ProcessEvent extends SharedObject {
    * Waits until the flag is set or the timeout passes (Python's {@code wait(timeout)}).
    *
    * @param timeout the longest wait
-   * @return whether the flag is set
+   * @return true if the flag was set (also when cleared again before this thread woke up), false
+   *     on timeout
    * @throws InterruptedException if interrupted while waiting
    */
   public boolean await(Duration timeout) throws InterruptedException {
@@ -93,12 +105,14 @@ public final class ProcessEvent extends SharedObject {
     if (Thread.interrupted()) {
       throw new InterruptedException();
     }
-    if (isSet()) {
+    int state = (int) INT.getVolatile(memory, STATE);
+    if ((state & FLAG) != 0) {
       return true;
     }
     INT.getAndAdd(memory, SLEEPERS, 1);
     try {
-      return wait.awaitChange(memory, FLAG, 0);
+      // Only set() changes a state whose flag is clear.
+      return wait.awaitChange(memory, STATE, state);
     } finally {
       INT.getAndAdd(memory, SLEEPERS, -1);
     }

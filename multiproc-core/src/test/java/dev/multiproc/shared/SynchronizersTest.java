@@ -65,6 +65,30 @@ class SynchronizersTest {
     }
   }
 
+  /** A set() followed at once by clear() still releases a waiter that was waiting (a pulse is not lost). */
+  @Test
+  void event_pulseReleasesWaiter() throws Exception {
+    try (ProcessEvent pulse = ProcessEvent.create()) {
+      java.util.concurrent.CompletableFuture<Boolean> woke = new java.util.concurrent.CompletableFuture<>();
+      Thread waiter =
+          Thread.ofPlatform()
+              .start(
+                  () -> {
+                    try {
+                      woke.complete(pulse.await(Duration.ofSeconds(30)));
+                    } catch (InterruptedException e) {
+                      woke.completeExceptionally(e);
+                    }
+                  });
+      Thread.sleep(200);
+      pulse.set();
+      pulse.clear();
+      assertThat(woke.get(10, TimeUnit.SECONDS)).isTrue();
+      waiter.join();
+      assertThat(pulse.isSet()).isFalse();
+    }
+  }
+
   /** Producer in a child, consumer in the parent: await returns once the state the predicate wants is signalled. */
   @Test
   void condition_acrossProcesses() throws Exception {

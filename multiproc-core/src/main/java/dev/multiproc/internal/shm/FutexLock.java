@@ -98,6 +98,10 @@ public final class FutexLock {
         continue;
       }
       if (wait.expired()) {
+        if (mine != ME) {
+          // We slept, so a release may have woken us rather than another sleeper: pass it on.
+          Futex.wake(memory, word, 1);
+        }
         return Outcome.TIMED_OUT;
       }
       if (!wait.spinning()) {
