@@ -192,6 +192,39 @@ class ProcessLockTest {
     }
   }
 
+  /** lockInterruptibly and tryLock(Duration) answer an interrupt promptly while sleeping on the futex. */
+  @Test
+  void interrupt_endsAWait() throws Exception {
+    try (ProcessLock lock = ProcessLock.create()) {
+      lock.lock();
+      try {
+        java.util.concurrent.CompletableFuture<Throwable> outcome = new java.util.concurrent.CompletableFuture<>();
+        Thread waiter =
+            Thread.ofPlatform()
+                .start(
+                    () -> {
+                      try {
+                        lock.lockInterruptibly();
+                        outcome.complete(null);
+                      } catch (Throwable e) {
+                        outcome.complete(e);
+                      }
+                    });
+        Thread.sleep(200); // long past the spin: asleep in the kernel
+        long t0 = System.nanoTime();
+        waiter.interrupt();
+        assertThat(outcome.get(10, TimeUnit.SECONDS)).isInstanceOf(InterruptedException.class);
+        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)).isLessThan(1_000);
+        waiter.join();
+        Thread.currentThread().interrupt();
+        assertThatThrownBy(() -> lock.tryLock(Duration.ofSeconds(5))).isInstanceOf(InterruptedException.class);
+        assertThat(Thread.interrupted()).isFalse();
+      } finally {
+        lock.unlock();
+      }
+    }
+  }
+
   /** The reentrant lock counts holds; a condition wait releases all of them. */
   @Test
   void reentrantLock_nestsAndConditionReleasesAllHolds() throws Exception {
