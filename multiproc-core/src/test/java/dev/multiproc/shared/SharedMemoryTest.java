@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.multiproc.ChildProcess;
 import dev.multiproc.testing.NoLeftoverSegments;
 import dev.multiproc.testing.NoStrayChildren;
+import dev.multiproc.testing.ParentJvm;
 import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -174,6 +175,23 @@ class SharedMemoryTest {
         Thread.sleep(20);
       }
       assertThat(file).doesNotExist();
+    }
+  }
+
+  /**
+   * A parent that exits normally while its child still has its segments attached leaves nothing:
+   * its exit hook kills the child (which cannot detach) and then removes what the child kept.
+   */
+  @Test
+  void parentExitsWithChildAttached_segmentsRemoved() throws Exception {
+    try (ParentJvm parent = ParentJvm.start("dev.multiproc.testing.SharedSegmentParentMain")) {
+      assertThat(parent.ready()).as(parent.transcript()).isTrue();
+      List<Path> files =
+          parent.transcript().lines().filter(l -> l.startsWith("SEGMENT ")).map(l -> SHM.resolve(l.substring(8))).toList();
+      assertThat(files).hasSize(2);
+      assertThat(parent.process().waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+      assertThat(parent.survivorsAfter(System.nanoTime() + Duration.ofSeconds(5).toNanos())).isEmpty();
+      assertThat(files).allSatisfy(f -> assertThat(f).doesNotExist());
     }
   }
 }

@@ -18,7 +18,9 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -206,11 +208,19 @@ public final class Segment implements AutoCloseable {
 
   /** {@return how many attachment slots name a live process} */
   static int liveAttachments(MemorySegment mapping) {
-    int live = 0;
+    return liveAttached(mapping).size();
+  }
+
+  /** {@return the live processes named by attachment slots} */
+  private static List<ProcessIdentity> liveAttached(MemorySegment mapping) {
+    List<ProcessIdentity> live = new ArrayList<>(2);
     for (int i = 0; i < SegmentLayout.MAX_ATTACHED_PROCESSES; i++) {
       long holder = (long) LONG.getVolatile(mapping, SegmentLayout.slotOffset(i));
-      if (holder != 0 && ProcessIdentity.unpack(holder).isAlive()) {
-        live++;
+      if (holder != 0) {
+        ProcessIdentity p = ProcessIdentity.unpack(holder);
+        if (p.isAlive()) {
+          live.add(p);
+        }
       }
     }
     return live;
@@ -313,9 +323,18 @@ public final class Segment implements AutoCloseable {
    */
   @Override
   public void close() {
+    detach();
+  }
+
+  /**
+   * {@link #close()}, telling which processes kept the segment alive.
+   *
+   * @return the live processes still attached (empty if the file was unlinked, or already closed)
+   */
+  List<ProcessIdentity> detach() {
     synchronized (this) {
       if (closed) {
-        return;
+        return List.of();
       }
       closed = true;
     }
@@ -323,15 +342,16 @@ public final class Segment implements AutoCloseable {
     LONG.setVolatile(mapping, SegmentLayout.slotOffset(slot), 0L);
     // Each detacher clears its slot before counting, so of two last detachers at least one sees
     // the other gone and unlinks.
-    boolean last = liveAttachments(mapping) == 0;
+    List<ProcessIdentity> others = liveAttached(mapping);
     arena.close();
-    if (last && Objects.equals(fileKey, fileKey(path))) {
+    if (others.isEmpty() && Objects.equals(fileKey, fileKey(path))) {
       try {
         Files.deleteIfExists(path);
       } catch (IOException e) {
         // Left for reclaimOrphans(); a few bytes, not correctness.
       }
     }
+    return others;
   }
 
   @Override

@@ -13,7 +13,9 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.function.Function;
@@ -34,6 +36,9 @@ import java.util.stream.Stream;
 public final class SegmentRegistry {
   /** A segment whose header is not yet complete is left alone for this long (its creator is busy). */
   private static final Duration YOUNG = Duration.ofSeconds(60);
+
+  /** How long the exit hook waits for children (being killed) that keep a segment attached. */
+  private static final Duration CHILD_EXIT_WAIT = Duration.ofSeconds(2);
 
   private record Entry(Segment segment, Object view) {}
 
@@ -112,14 +117,39 @@ public final class SegmentRegistry {
     ATTACHED.computeIfPresent(segment.name(), (n, e) -> e.segment() == segment ? null : e);
   }
 
+  /**
+   * The exit hook: detaches everything. A segment kept alive only by our own children is a special
+   * case: Multiproc's exit hook is killing them right now (SIGKILL, so they cannot detach), so wait
+   * briefly for them to die and then remove what they left.
+   */
   private static void closeAll() {
+    Set<Long> keptByChildren = new HashSet<>();
+    Set<Long> descendants = new HashSet<>();
+    ProcessHandle.current().descendants().forEach(h -> descendants.add(h.pid()));
     for (Entry e : List.copyOf(ATTACHED.values())) {
       try {
-        e.segment().close();
+        for (ProcessIdentity p : e.segment().detach()) {
+          if (descendants.contains(p.pid())) {
+            keptByChildren.add(p.pid());
+          }
+        }
       } catch (RuntimeException ignored) {
         // Exiting anyway; reclaimOrphans() catches what is left.
       }
     }
+    if (keptByChildren.isEmpty()) {
+      return;
+    }
+    long deadline = System.nanoTime() + CHILD_EXIT_WAIT.toNanos();
+    while (keptByChildren.stream().anyMatch(ProcessIdentity::pidIsAlive) && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(10);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+    reclaimOrphans();
   }
 
   /**
