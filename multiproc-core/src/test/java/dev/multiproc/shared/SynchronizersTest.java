@@ -8,6 +8,8 @@ import dev.multiproc.TaskFailedException;
 import dev.multiproc.testing.NoLeftoverSegments;
 import dev.multiproc.testing.NoStrayChildren;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.BrokenBarrierException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -38,6 +40,41 @@ class SynchronizersTest {
       bounded.release();
       assertThatThrownBy(bounded::release).isInstanceOf(IllegalStateException.class).hasMessageContaining("released too many times");
       assertThat(bounded.availablePermits()).isEqualTo(1);
+    }
+  }
+
+  /** Three processes contending for a 2-permit semaphore never have more than two inside. */
+  @Test
+  void semaphore_boundsConcurrencyAcrossProcesses() throws Exception {
+    try (ProcessSemaphore slots = ProcessSemaphore.create(2);
+        SharedInt inside = SharedInt.create(0);
+        SharedInt most = SharedInt.create(0)) {
+      List<ChildProcess<Void>> children = new ArrayList<>();
+      for (int c = 0; c < 3; c++) {
+        ChildProcess<Void> p =
+            ChildProcess.of(
+                () -> {
+                  for (int i = 0; i < 20_000; i++) {
+                    slots.acquire();
+                    try {
+                      int now = inside.incrementAndGet();
+                      for (int seen = most.get(); now > seen && !most.compareAndSet(seen, now); seen = most.get()) {
+                        Thread.onSpinWait();
+                      }
+                      inside.addAndGet(-1);
+                    } finally {
+                      slots.release();
+                    }
+                  }
+                });
+        p.start();
+        children.add(p);
+      }
+      for (ChildProcess<Void> p : children) {
+        p.result();
+      }
+      assertThat(most.get()).isBetween(1, 2);
+      assertThat(slots.availablePermits()).isEqualTo(2);
     }
   }
 
