@@ -160,6 +160,42 @@ class SynchronizersTest {
     }
   }
 
+  /** Many virtual threads wait on one condition (polling, never in the kernel); signalAll releases all. */
+  @Test
+  void condition_manyVirtualThreadWaiters() throws Exception {
+    try (ProcessReentrantLock lock = ProcessReentrantLock.create();
+        SharedInt go = SharedInt.create(0)) {
+      ProcessCondition ready = lock.newCondition();
+      try (ready;
+          java.util.concurrent.ExecutorService vts = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+        List<java.util.concurrent.Future<Boolean>> waiters = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+          waiters.add(
+              vts.submit(
+                  () -> {
+                    lock.lock();
+                    try {
+                      return ready.awaitUntil(() -> go.get() == 1, Duration.ofSeconds(30));
+                    } finally {
+                      lock.unlock();
+                    }
+                  }));
+        }
+        Thread.sleep(200);
+        lock.lock();
+        try {
+          go.set(1);
+          ready.signalAll();
+        } finally {
+          lock.unlock();
+        }
+        for (java.util.concurrent.Future<Boolean> w : waiters) {
+          assertThat(w.get(30, TimeUnit.SECONDS)).isTrue();
+        }
+      }
+    }
+  }
+
   /** Parties in three processes pass the barrier together, twice; arrival indexes are 0..2. */
   @Test
   void barrier_acrossProcesses_isCyclic() throws Exception {
