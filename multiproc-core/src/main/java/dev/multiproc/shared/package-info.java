@@ -68,5 +68,11 @@
  * A barrier breaks when a process that uses it dies. Segments are files in {@code /dev/shm}
  * ({@code multiproc-shm-*}), removed with their last live user; those left by killed processes are
  * reclaimed by the next Multiproc process that creates one.
+ *
+ * <h2>Limits</h2>
+ * Linux only ({@code /dev/shm}, {@code /proc}, futex on x86-64; other architectures poll). All
+ * processes sharing an object must see the same pids (one pid namespace): liveness is read from
+ * {@code /proc}. A segment can be attached by at most 64 live processes at once. A thread that dies
+ * holding a lock while its process lives is not detected, as with {@code ReentrantLock}.
  */
 package dev.multiproc.shared;
