@@ -70,7 +70,7 @@
  * reclaimed by the next Multiproc process that creates one.
  *
  * <h2>Limits</h2>
- * Linux only ({@code /dev/shm}, {@code /proc}, futex on x86-64; other architectures poll). All
+ * Linux only ({@code /dev/shm}, {@code /proc}, futex on x86-64 and AArch64; other architectures poll). All
  * processes sharing an object must see the same pids (one pid namespace): liveness is read from
  * {@code /proc}. A segment can be attached by at most 64 live processes at once. A thread that dies
  * holding a lock while its process lives is not detected, as with {@code ReentrantLock}.

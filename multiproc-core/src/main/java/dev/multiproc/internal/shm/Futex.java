@@ -11,7 +11,7 @@ import java.lang.invoke.MethodHandle;
  * Linux futex wait and wake on a 32-bit word of a shared mapping, through {@code
  * java.lang.foreign}.
  *
- * <p>glibc has no futex wrapper, so this calls {@code syscall(SYS_futex = 202, ...)} (x86-64) with
+ * <p>glibc has no futex wrapper, so this calls {@code syscall(SYS_futex, ...)} with
  * the variadic calling convention. The operations are the <em>shared</em> ones ({@code
  * FUTEX_WAIT}, {@code FUTEX_WAKE}, without {@code FUTEX_PRIVATE_FLAG}): processes map the same
  * page at different virtual addresses, and only a shared futex is keyed by the page itself.
@@ -22,7 +22,13 @@ import java.lang.invoke.MethodHandle;
  * #available()} is false and callers poll instead; nothing is lost but latency.
  */
 public final class Futex {
-  private static final long SYS_FUTEX = 202;
+  /** {@code SYS_futex}: 202 on x86-64, 98 on AArch64; 0 where we do not know it (waiters poll). */
+  private static final long SYS_FUTEX =
+      switch (System.getProperty("os.arch", "")) {
+        case "amd64", "x86_64" -> 202;
+        case "aarch64" -> 98;
+        default -> 0;
+      };
   private static final int FUTEX_WAIT = 0;
   private static final int FUTEX_WAKE = 1;
   private static final long NANOS_PER_SECOND = 1_000_000_000L;
@@ -37,7 +43,7 @@ public final class Futex {
 
   @SuppressWarnings("restricted")
   private static MethodHandle bind() {
-    if (!System.getProperty("os.name", "").startsWith("Linux") || !System.getProperty("os.arch", "").equals("amd64")) {
+    if (!System.getProperty("os.name", "").startsWith("Linux") || SYS_FUTEX == 0) {
       return null;
     }
     try {
