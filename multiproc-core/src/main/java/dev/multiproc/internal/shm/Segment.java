@@ -94,26 +94,34 @@ public final class Segment implements AutoCloseable {
       RANDOM.nextBytes(random);
       String name = PREFIX + me.pid() + "-" + HexFormat.of().formatHex(random);
       Path path = dir.resolve(name);
+      Arena arena = Arena.ofShared();
       try (FileChannel channel =
           FileChannel.open(
               path,
               Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE),
               PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
-        channel.write(ByteBuffer.allocate(1), total - 1); // sets the size; tmpfs allocates pages on touch
-        Arena arena = Arena.ofShared();
-        MemorySegment mapping = channel.map(FileChannel.MapMode.READ_WRITE, 0, total, arena);
-        mapping.set(ValueLayout.JAVA_INT, SegmentLayout.VERSION_OFFSET, SegmentLayout.VERSION);
-        mapping.set(ValueLayout.JAVA_INT, SegmentLayout.KIND_OFFSET, kind.code());
-        mapping.set(ValueLayout.JAVA_LONG, SegmentLayout.PAYLOAD_BYTES_OFFSET, payloadBytes);
-        mapping.set(ValueLayout.JAVA_LONG, SegmentLayout.CREATOR_OFFSET, me.packed());
-        mapping.set(ValueLayout.JAVA_LONG, SegmentLayout.LENGTH_OFFSET, length);
-        LONG.setVolatile(mapping, SegmentLayout.slotOffset(0), me.packed());
-        // Last: a reader (attacher, reclaimer) that sees the magic sees a complete header and a live slot.
-        LONG.setRelease(mapping, SegmentLayout.MAGIC_OFFSET, SegmentLayout.MAGIC);
-        return new Segment(name, path, fileKey(path), kind, arena, mapping, 0);
+        try {
+          channel.write(ByteBuffer.allocate(1), total - 1); // sets the size; tmpfs allocates pages on touch
+          MemorySegment mapping = channel.map(FileChannel.MapMode.READ_WRITE, 0, total, arena);
+          mapping.set(ValueLayout.JAVA_INT, SegmentLayout.VERSION_OFFSET, SegmentLayout.VERSION);
+          mapping.set(ValueLayout.JAVA_INT, SegmentLayout.KIND_OFFSET, kind.code());
+          mapping.set(ValueLayout.JAVA_LONG, SegmentLayout.PAYLOAD_BYTES_OFFSET, payloadBytes);
+          mapping.set(ValueLayout.JAVA_LONG, SegmentLayout.CREATOR_OFFSET, me.packed());
+          mapping.set(ValueLayout.JAVA_LONG, SegmentLayout.LENGTH_OFFSET, length);
+          LONG.setVolatile(mapping, SegmentLayout.slotOffset(0), me.packed());
+          // Last: a reader (attacher, reclaimer) that sees the magic sees a complete header and a live slot.
+          LONG.setRelease(mapping, SegmentLayout.MAGIC_OFFSET, SegmentLayout.MAGIC);
+          return new Segment(name, path, fileKey(path), kind, arena, mapping, 0);
+        } catch (IOException | RuntimeException e) {
+          // Created but not usable: leave nothing behind.
+          arena.close();
+          deleteQuietly(path);
+          throw new SharedMemoryException("cannot create shared-memory segment " + path + ": " + e.getMessage(), e);
+        }
       } catch (FileAlreadyExistsException e) {
-        // 64 random bits collided: try another name.
+        arena.close(); // 64 random bits collided: try another name
       } catch (IOException e) {
+        arena.close();
         throw new SharedMemoryException("cannot create shared-memory segment " + path + ": " + e.getMessage(), e);
       }
     }
@@ -126,7 +134,7 @@ public final class Segment implements AutoCloseable {
    * @param expected the kind the caller will interpret it as
    * @return the mapped segment
    * @throws SharedMemoryException if it does not exist, is not ours, is of another kind or version,
-   *     or was left behind by dead processes (it is then removed)
+   *     or was left behind by dead processes (then {@link SegmentRegistry#reclaimOrphans()} removes it)
    */
   static Segment attach(String name, Kind expected) {
     if (!NAME.matcher(name).matches()) {
@@ -345,13 +353,17 @@ public final class Segment implements AutoCloseable {
     List<ProcessIdentity> others = liveAttached(mapping);
     arena.close();
     if (others.isEmpty() && Objects.equals(fileKey, fileKey(path))) {
-      try {
-        Files.deleteIfExists(path);
-      } catch (IOException e) {
-        // Left for reclaimOrphans(); a few bytes, not correctness.
-      }
+      deleteQuietly(path); // on failure, left for reclaimOrphans(): memory, not correctness
     }
     return others;
+  }
+
+  private static void deleteQuietly(Path path) {
+    try {
+      Files.deleteIfExists(path);
+    } catch (IOException e) {
+      // The caller says what a leftover costs.
+    }
   }
 
   @Override
