@@ -47,8 +47,13 @@ public final class SegmentRegistry {
   private static final class Startup {
     static {
       reclaimOrphans();
-      Runtime.getRuntime()
-          .addShutdownHook(Thread.ofPlatform().name("multiproc-shm-detach").unstarted(SegmentRegistry::closeAll));
+      try {
+        Runtime.getRuntime()
+            .addShutdownHook(Thread.ofPlatform().name("multiproc-shm-detach").unstarted(SegmentRegistry::closeAll));
+      } catch (IllegalStateException e) {
+        // First use during shutdown: nothing will detach us, so our slots die with the process and
+        // reclaimOrphans() removes what only we used.
+      }
     }
 
     static void ensure() {}
