@@ -10,4 +10,5 @@ module dev.multiproc {
   exports dev.multiproc.codec;
   exports dev.multiproc.function;
   exports dev.multiproc.mapreduce;
+  exports dev.multiproc.shared;
 }

@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
       GenNgramsCommand.class,
       ChaosCommand.class,
       DemoCommand.class,
+      RaceCommand.class,
       BenchCommand.class,
       CommandLine.HelpCommand.class
     },

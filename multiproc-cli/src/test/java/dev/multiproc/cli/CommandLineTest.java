@@ -20,7 +20,8 @@ class CommandLineTest {
   void help_onEverySubcommand() {
     for (String[] args :
         new String[][] {{"--help"}, {"demo", "--help"}, {"bench", "--help"}, {"bench", "process", "--help"}, {"bench", "pool", "--help"},
-          {"bench", "wordcount", "--help"}, {"wordcount", "--help"}, {"gen-ngrams", "--help"}, {"chaos", "--help"}}) {
+          {"bench", "wordcount", "--help"}, {"wordcount", "--help"}, {"gen-ngrams", "--help"}, {"chaos", "--help"},
+          {"race", "--help"}, {"bench", "shared", "--help"}}) {
       CliRun r = run(args);
       assertThat(r.exitCode()).as(String.join(" ", args)).isZero();
       assertThat(r.out()).contains("Usage:");
@@ -79,5 +80,29 @@ class CommandLineTest {
         }) {
       assertThat(json).containsPattern("\"" + workload + "\": \\{\"unit\": \"[^\"]+\", \"multiproc\": [0-9.]+, \"python\": [0-9.]+, \"better\": \"(lower|higher)\", \"speedup\": [0-9.]+");
     }
+  }
+
+  /** race --json prints the three runs in the issue's shape; locked and atomic are exact. */
+  @Test
+  void race_json_hasThreeExactOrLossyRuns() {
+    CliRun r = run("race", "--json", "--n", "100000");
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    String json = r.out().strip();
+    assertThat(json).matches("\\{\"unlocked\": \\{\"final\": [0-9]+, \"expected\": 200000, \"per_second\": [0-9]+}, "
+        + "\"locked\": \\{\"final\": 200000, \"expected\": 200000, \"per_second\": [0-9]+}, "
+        + "\"atomic\": \\{\"final\": 200000, \"expected\": 200000, \"per_second\": [0-9]+}}");
+  }
+
+  /** bench shared --json prints the three counter workloads against Python's Value('i') (small sizes). */
+  @Test
+  void benchShared_json_hasEveryWorkload() {
+    System.setProperty("multiproc.home", Path.of("..").toAbsolutePath().normalize().toString());
+    CliRun r = run("bench", "shared", "--json", "--n", "100000", "--python-n", "20000");
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    String json = r.out().strip();
+    for (String workload : new String[] {"counter_unlocked", "counter_locked", "counter_atomic"}) {
+      assertThat(json).containsPattern("\"" + workload + "\": \\{\"unit\": \"increments/s\", \"multiproc\": [0-9.]+, \"python\": [0-9.]+, \"better\": \"higher\", \"speedup\": [0-9.]+");
+    }
+    assertThat(json).contains("\"python_final\": 40000, \"python_expected\": 40000, \"python_code\": \"with v.get_lock(): v.value += 1\"");
   }
 }

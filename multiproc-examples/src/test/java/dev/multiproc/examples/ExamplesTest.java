@@ -73,4 +73,13 @@ class ExamplesTest {
         .contains("2019=6}")
         .contains("busiest decade: KeyCount[key=1990s, count=60]");
   }
+
+  /** SharedDataAndLock: a child writes a shared double and array; the locked count is exact. */
+  @Test
+  void sharedDataAndLock() throws Exception {
+    assertThat(output(() -> SharedDataAndLock.main(new String[0])))
+        .contains("3.1415927 [0, -1, -2, -3, -4, -5, -6, -7, -8, -9]")
+        .contains("without the lock: ")
+        .contains("with the lock: 10,000,000 of 10,000,000");
+  }
 }
