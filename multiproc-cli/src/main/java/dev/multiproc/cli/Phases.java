@@ -15,7 +15,8 @@ final class Phases {
 
   static void mark(String phase) {
     if (ENABLED) {
-      System.err.printf("[phase] %6d ms  %s%n", Duration.between(STARTED, Instant.now()).toMillis(), phase);
+      System.err.printf("[phase] %6d ms  %s (cpu %d ms)%n", Duration.between(STARTED, Instant.now()).toMillis(), phase,
+          ProcessHandle.current().info().totalCpuDuration().map(Duration::toMillis).orElse(-1L));
     }
   }
 }

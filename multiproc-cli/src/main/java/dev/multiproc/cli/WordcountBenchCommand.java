@@ -50,7 +50,8 @@ final class WordcountBenchCommand implements Callable<Integer> {
     double megabytes = Files.size(input) / 1e6;
     String javaBinary = ProcessHandle.current().info().command().orElse("java");
     String classPath = System.getProperty("java.class.path");
-    List<String> multiproc = List.of(javaBinary, "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-Xshare:auto",
+    // Exactly what ./multiproc wordcount runs (see the launcher: the coordinating parent is C1-only).
+    List<String> multiproc = List.of(javaBinary, "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-Xshare:auto", "-XX:TieredStopAtLevel=1",
         "-Dmultiproc.home=" + System.getProperty("multiproc.home", "."), "-cp", classPath,
         MultiprocCommand.class.getName(), "wordcount", input.toString(), "--workers", Integer.toString(workers), "--format", "json");
     List<String> baseline = List.of(javaBinary, "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-cp", classPath,

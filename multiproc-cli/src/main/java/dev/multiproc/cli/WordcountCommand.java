@@ -83,6 +83,9 @@ final class WordcountCommand implements Callable<Integer> {
   @Option(names = "--split-size", paramLabel = "BYTES", description = "Bytes per split (default: chosen from the input size and worker count).")
   long splitSize;
 
+  @Option(names = "--worker-jvm-option", paramLabel = "OPTION", description = "A JVM option for every worker, e.g. -Xmx2g (repeatable).")
+  List<String> workerJvmOptions = new ArrayList<>();
+
   @Option(names = "--sample-lines", paramLabel = "N", description = "Lines of the sample generated when no FILE is given (default: ${DEFAULT-VALUE}).")
   long sampleLines = 5_000_000;
 
@@ -111,7 +114,7 @@ final class WordcountCommand implements Callable<Integer> {
     }
     Phases.mark("parsed arguments");
     JobResult<CountTable> result;
-    try (Pool pool = Pool.builder().processes(workers).name("wordcount").build();
+    try (Pool pool = Pool.builder().processes(workers).name("wordcount").jvmOptions(workerJvmOptions.toArray(String[]::new)).build();
         Progress bar = Progress.start(progress || Terminal.stderrIsTerminal(), input.weight())) {
       Phases.mark("pool started");
       result = WordCountJob.of(input, skipBadLines).execute(pool, bar);
