@@ -66,6 +66,9 @@ final class ChaosCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print one JSON object.")
   boolean json;
 
+  @Option(names = "--python", description = "Also run the same scenario on Python's multiprocessing.Pool and ProcessPoolExecutor (bench/python/chaos.py) and show what happens there.")
+  boolean python;
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   /** The task: burn about {@code micros} of CPU, then return the id, so results prove which tasks ran. */
@@ -130,17 +133,33 @@ final class ChaosCommand implements Callable<Integer> {
         lost = tasks - completed;
       }
       double seconds = (System.nanoTime() - started) / 1e9;
+      String pythonOutcome = python ? pythonScenario() : null;
       if (json) {
         System.out.printf(Locale.ROOT,
-            "{\"tasks\": %d, \"completed\": %d, \"failed\": %d, \"lost\": %d, \"duplicated\": %d, \"kills\": %d, \"seconds\": %.2f, \"pool_restored\": %b}%n",
-            tasks, completed, failed, lost, duplicated, killed.get(), seconds, restored);
+            "{\"tasks\": %d, \"completed\": %d, \"failed\": %d, \"lost\": %d, \"duplicated\": %d, \"kills\": %d, \"seconds\": %.2f, \"pool_restored\": %b%s}%n",
+            tasks, completed, failed, lost, duplicated, killed.get(), seconds, restored,
+            pythonOutcome == null ? "" : ", \"python\": " + pythonOutcome);
       } else {
         System.out.printf(Locale.ROOT,
             "%,d tasks: %,d completed, %,d failed with a crash exception, %,d lost, %,d duplicated; %d workers killed; %.1f s; pool %s%n",
             tasks, completed, failed, lost, duplicated, killed.get(), seconds, restored ? "restored" : "NOT restored");
+        if (pythonOutcome != null) {
+          System.out.println("Python, same scenario: " + pythonOutcome);
+        }
       }
       return lost == 0 && duplicated == 0 && restored ? 0 : 1;
     }
+  }
+
+  /** Runs bench/python/chaos.py with the same parameters; returns the JSON object it prints. */
+  private String pythonScenario() throws java.io.IOException, InterruptedException {
+    List<String> command = List.of(PythonReference.python(), PythonReference.scriptsDirectory().resolve("chaos.py").toString(),
+        "--tasks", Integer.toString(tasks), "--kills", Integer.toString(kills), "--kill-interval-ms", Integer.toString(killIntervalMillis),
+        "--signals", String.join(",", signals), "--seed", Long.toString(seed));
+    Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    String out = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
+    process.waitFor();
+    return out.isEmpty() ? "null" : out;
   }
 
   private void killRandomWorkers(Pool pool, AtomicInteger killed) {
