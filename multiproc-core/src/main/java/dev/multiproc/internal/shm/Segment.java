@@ -181,7 +181,11 @@ public final class Segment implements AutoCloseable {
       throw new SharedMemoryException(
           "segment " + name + " has layout version " + version + ", this Multiproc reads version " + SegmentLayout.VERSION);
     }
-    Kind kind = Kind.of(mapping.get(ValueLayout.JAVA_INT, SegmentLayout.KIND_OFFSET));
+    int kindCode = mapping.get(ValueLayout.JAVA_INT, SegmentLayout.KIND_OFFSET);
+    Kind kind = Kind.of(kindCode);
+    if (kind == null) {
+      throw new SharedMemoryException("segment " + name + " is corrupt: unknown kind code " + kindCode);
+    }
     if (kind != expected) {
       throw new SharedMemoryException("segment " + name + " holds a " + kind + ", not a " + expected);
     }
