@@ -11,5 +11,6 @@ module dev.multiproc {
   exports dev.multiproc.function;
   exports dev.multiproc.mapreduce;
   exports dev.multiproc.queue;
+  exports dev.multiproc.connection;
   exports dev.multiproc.shared;
 }

@@ -176,6 +176,9 @@ public final class SharedRing {
   /** Claims space for a record of {@code length} bytes; {@return its data offset, or -1 on timeout} */
   long claim(int length, int type, WaitStrategy wait, boolean peerAware) throws InterruptedException {
     long need = aligned(length);
+    if (peerAware && ((int) INT.getVolatile(ring, WRITER_CLOSED) & 2) != 0) {
+      throw new PeerGoneException("the receiving end is closed");
+    }
     if (!producerLock.tryAcquire() && producerLock.acquire(wait) == FutexLock.Outcome.TIMED_OUT) {
       return -1;
     }
