@@ -12,5 +12,6 @@ module dev.multiproc {
   exports dev.multiproc.mapreduce;
   exports dev.multiproc.queue;
   exports dev.multiproc.connection;
+  exports dev.multiproc.manager;
   exports dev.multiproc.shared;
 }
