@@ -16,8 +16,8 @@ import dev.multiproc.internal.shm.SegmentLayout;
  *  192  tail (long, next free byte)    | claims (long, records claimed)      [producer lock]
  *  256  head (long, next record)       | released (long) | taken (long)      [consumer lock]
  *  320  published (long, items complete; atomic add by producers)
- *  384  not-empty signal (int futex)   | sleeping consumers (int)
- *  448  not-full signal (int futex)    | sleeping producers (int)
+ *  384  not-empty signal (int futex: 1 = consumers may sleep on it)
+ *  448  not-full signal (int futex: 1 = producers may sleep on it)
  *  512  unfinished tasks (int futex)   | sleeping joiners (int)
  *  576  lost records (long)            | spill sequence (long)
  *  640  writer closed flag (int)       | owner of the reading end (long, at +8) | owner of the writing end (long, at +16)
@@ -54,9 +54,7 @@ final class RingDescriptor {
   static final long TAKEN = 272;
   static final long PUBLISHED = 320;
   static final long NOT_EMPTY = 384;
-  static final long CONSUMER_SLEEPERS = 388;
   static final long NOT_FULL = 448;
-  static final long PRODUCER_SLEEPERS = 452;
   static final long UNFINISHED = 512;
   static final long JOIN_SLEEPERS = 516;
   static final long LOST = 576;
