@@ -79,4 +79,27 @@ class ManagerTest {
       assertThatThrownBy(intruder::dict).isInstanceOf(MultiprocException.class).hasMessageContaining("cannot reach the manager");
     }
   }
+
+  /** A manager listening on TCP (as for other machines) serves a client that connects by address and key alone. */
+  @Test
+  void managerOverTcp_connectByAddressAndKey() throws Exception {
+    int port;
+    try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      port = probe.getLocalPort();
+    }
+    java.net.InetSocketAddress address = new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), port);
+    byte[] key = "cluster key".getBytes(StandardCharsets.UTF_8);
+    try (Manager manager = Manager.start(address, key)) {
+      SharedDict<String, String> d = manager.dict(java.util.Map.of("from", "parent"));
+      ChildProcess<String> remote = ChildProcess.of(() -> {
+        // Only the address and the key travel: as another machine would do it.
+        Manager elsewhere = Manager.connect(address, key);
+        SharedList<String> l = elsewhere.list(List.of("a"));
+        l.add("b");
+        return d.get("from") + ":" + l.snapshot();
+      });
+      remote.start();
+      assertThat(remote.result()).isEqualTo("parent:[a, b]");
+    }
+  }
 }
