@@ -12,19 +12,26 @@ Event and gets the N measured items. pipe_latency_p50: the median of R round tri
 to a child that echoes it back over a duplex Pipe, after R unmeasured ones. Run side by side with
 `./multiproc bench queue`, which does the same with ProcessQueue and Pipe.
 """
-import os
 import sys
 
-# This file is named queue.py, like the standard library's `queue` that multiprocessing imports:
-# keep its directory off the module path (spawned children inherit this sys.path).
-_HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path[:] = [p for p in sys.path if os.path.abspath(p or os.curdir) != _HERE]
+if __name__ == "queue":
+    # This file shares its name with the standard library's `queue`, and its directory is on
+    # sys.path of every script here (and their spawned children): when imported as `queue`
+    # (multiprocessing does), load the real module and stand aside, so `import queue` gets it.
+    import importlib.util
+    import os
+    import sysconfig
 
-import argparse  # noqa: E402
-import json  # noqa: E402
-import multiprocessing as mp  # noqa: E402
-import statistics  # noqa: E402
-import time  # noqa: E402
+    _spec = importlib.util.spec_from_file_location("queue", os.path.join(sysconfig.get_paths()["stdlib"], "queue.py"))
+    _real = importlib.util.module_from_spec(_spec)
+    sys.modules["queue"] = _real
+    _spec.loader.exec_module(_real)
+else:
+    import argparse
+    import json
+    import multiprocessing as mp
+    import statistics
+    import time
 
 
 def producer(q, go, n, warmup_rounds):
