@@ -95,4 +95,27 @@ class SharedRingTest {
       assertThat(ring.size()).isEqualTo(2);
     }
   }
+
+  /**
+   * A producer and a consumer killed while holding the ring's locks (their lock words name a dead
+   * process) do not block it: the next producer and consumer take the locks over within a few
+   * liveness intervals, and the item at the head is delivered, not lost.
+   */
+  @Test
+  void deadLockHolders_recovered() throws Exception {
+    try (SharedMemory memory = SharedMemory.create(SharedRing.bytesFor(4096))) {
+      MemorySegment m = memory.segment();
+      SharedRing ring = ring(memory, 0);
+      assertThat(ring.offer(bytes("kept"), WaitStrategy.timed(0, false), false, false)).isTrue();
+      int deadPid = (int) ProcessIdentity.unpack(DEAD).pid();
+      for (long lock : new long[] {RingDescriptor.PRODUCER_LOCK, RingDescriptor.CONSUMER_LOCK}) {
+        m.set(ValueLayout.JAVA_INT, lock, deadPid);
+        m.set(ValueLayout.JAVA_LONG, lock + 8, DEAD);
+      }
+      assertThat(ring.offer(bytes("next"), WaitStrategy.timed(waitMillis(5000), true), false, false)).isTrue();
+      assertThat(string(ring.poll(WaitStrategy.timed(waitMillis(5000), true), false))).isEqualTo("kept");
+      assertThat(string(ring.poll(WaitStrategy.timed(waitMillis(5000), true), false))).isEqualTo("next");
+      assertThat(ring.lostRecords()).isZero();
+    }
+  }
 }
