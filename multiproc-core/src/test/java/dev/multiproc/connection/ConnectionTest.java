@@ -101,20 +101,25 @@ class ConnectionTest {
     }
   }
 
+  /** Starts a child that owns {@code childEnd}, waits until it said so through {@code mine}, then kills it. */
+  private static void killedAfterReady(Connection childEnd, Connection mine) throws Exception {
+    ChildProcess<Void> child = ChildProcess.of(() -> {
+      childEnd.send("ready");
+      Thread.sleep(60_000);
+    });
+    child.start();
+    childEnd.close(); // the child owns it now
+    assertThat(mine.recv()).isEqualTo("ready");
+    child.kill();
+    child.join();
+  }
+
   /** When the process holding the other end is killed, recv ends with EOFException instead of waiting forever. */
   @Test
   void pipe_peerKilled_recvEnds() throws Exception {
     Pipe pipe = Pipe.open();
-    Connection childEnd = pipe.second();
     try (Connection mine = pipe.first()) {
-      ChildProcess<Void> child = ChildProcess.of(() -> {
-        childEnd.send("ready");
-        Thread.sleep(60_000);
-      });
-      child.start();
-      childEnd.close();
-      assertThat(mine.recv()).isEqualTo("ready");
-      child.kill();
+      killedAfterReady(pipe.second(), mine);
       CompletableFuture<Throwable> outcome = CompletableFuture.supplyAsync(() -> {
         try {
           mine.recv();
@@ -124,6 +129,27 @@ class ConnectionTest {
         }
       });
       assertThat(outcome.get(10, TimeUnit.SECONDS)).isInstanceOf(EOFException.class);
+    }
+  }
+
+  /** Sending to a pipe whose reader was killed fails with IOException once the pipe is full, instead of waiting forever. */
+  @Test
+  void pipe_readerKilled_sendFails() throws Exception {
+    Pipe pipe = Pipe.open();
+    try (Connection mine = pipe.first()) {
+      killedAfterReady(pipe.second(), mine);
+      byte[] chunk = new byte[100_000];
+      CompletableFuture<Throwable> outcome = CompletableFuture.supplyAsync(() -> {
+        try {
+          for (int i = 0; i < 1_000; i++) {
+            mine.sendBytes(chunk); // the 1 MiB ring fills after ~10
+          }
+          return null;
+        } catch (Throwable t) {
+          return t;
+        }
+      });
+      assertThat(outcome.get(10, TimeUnit.SECONDS)).isInstanceOf(IOException.class).hasMessageContaining("broken pipe");
     }
   }
 
