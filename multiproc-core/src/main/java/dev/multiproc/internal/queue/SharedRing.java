@@ -430,7 +430,7 @@ public final class SharedRing {
    */
   private void advance(long next, boolean claimed, boolean taken) {
     // Counters first (release: only consumer-lock holders write them), then the head, volatile:
-    // it orders this consumer's store before its read of the producer sleepers below.
+    // it orders this consumer's store before its read of the producers' signal word below.
     if (taken) {
       LONG.setRelease(ring, TAKEN, (long) LONG.getAcquire(ring, TAKEN) + 1);
     }
