@@ -10,5 +10,8 @@ module dev.multiproc {
   exports dev.multiproc.codec;
   exports dev.multiproc.function;
   exports dev.multiproc.mapreduce;
+  exports dev.multiproc.queue;
+  exports dev.multiproc.connection;
+  exports dev.multiproc.manager;
   exports dev.multiproc.shared;
 }

@@ -21,7 +21,7 @@ class CommandLineTest {
     for (String[] args :
         new String[][] {{"--help"}, {"demo", "--help"}, {"bench", "--help"}, {"bench", "process", "--help"}, {"bench", "pool", "--help"},
           {"bench", "wordcount", "--help"}, {"wordcount", "--help"}, {"gen-ngrams", "--help"}, {"chaos", "--help"},
-          {"race", "--help"}, {"bench", "shared", "--help"}}) {
+          {"race", "--help"}, {"bench", "shared", "--help"}, {"bench", "queue", "--help"}}) {
       CliRun r = run(args);
       assertThat(r.exitCode()).as(String.join(" ", args)).isZero();
       assertThat(r.out()).contains("Usage:");
@@ -104,5 +104,16 @@ class CommandLineTest {
       assertThat(json).containsPattern("\"" + workload + "\": \\{\"unit\": \"increments/s\", \"multiproc\": [0-9.]+, \"python\": [0-9.]+, \"better\": \"higher\", \"speedup\": [0-9.]+");
     }
     assertThat(json).contains("\"python_final\": 40000, \"python_expected\": 40000, \"python_code\": \"with v.get_lock(): v.value += 1\"");
+  }
+
+  /** bench queue --json prints queue throughput and pipe latency against Python's Queue and Pipe (small sizes). */
+  @Test
+  void benchQueue_json_hasBothWorkloads() {
+    System.setProperty("multiproc.home", Path.of("..").toAbsolutePath().normalize().toString());
+    CliRun r = run("bench", "queue", "--json", "--items", "20000", "--round-trips", "200");
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    String json = r.out().strip();
+    assertThat(json).containsPattern("\"queue_throughput\": \\{\"unit\": \"messages/s\", \"multiproc\": [0-9.]+, \"python\": [0-9.]+, \"better\": \"higher\", \"speedup\": [0-9.]+");
+    assertThat(json).containsPattern("\"pipe_latency_p50\": \\{\"unit\": \"us\", \"multiproc\": [0-9.]+, \"python\": [0-9.]+, \"better\": \"lower\", \"speedup\": [0-9.]+");
   }
 }

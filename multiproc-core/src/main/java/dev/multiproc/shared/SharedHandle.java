@@ -39,6 +39,8 @@ record SharedHandle(String name, Kind kind, boolean lockOfValue, ProcessMutex co
           case EVENT -> ProcessEvent.attach(name);
           case CONDITION -> ProcessCondition.attach(name, companion);
           case BARRIER -> ProcessBarrier.attach(name);
+          // Queues and pipes travel as their own handles (dev.multiproc.queue, dev.multiproc.connection).
+          case QUEUE, PIPE -> throw new SharedMemoryException("segment " + name + " holds a " + kind + ", not a shared value");
         };
     return lockOfValue ? ((SharedCells) object).getLock() : object;
   }

@@ -82,4 +82,13 @@ class ExamplesTest {
         .contains("without the lock: ")
         .contains("with the lock: 10,000,000 of 10,000,000");
   }
+
+  /** QueuesAndPipes: an object through a queue and a pipe; 20 tasks through two worker processes. */
+  @Test
+  void queuesAndPipes() throws Exception {
+    assertThat(output(() -> QueuesAndPipes.main(new String[0])))
+        .contains("from a queue: [42, null, hello]")
+        .contains("from a pipe: [42, null, hello]")
+        .contains("results, sorted: [0, 7, 14, 21, 28, 35, 42, 49, 56, 63, 70, 77, 84, 91, 98, 105, 112, 119, 126, 133]");
+  }
 }

@@ -85,7 +85,11 @@ public final class SegmentLayout {
     SEMAPHORE(10),
     EVENT(11),
     CONDITION(12),
-    BARRIER(13);
+    BARRIER(13),
+    /** A {@code dev.multiproc.queue} queue: one ring (see {@code internal.queue.RingDescriptor}). */
+    QUEUE(14),
+    /** A {@code dev.multiproc.connection.Pipe}: two rings, one per direction. */
+    PIPE(15);
 
     private final int code;
 

@@ -81,6 +81,14 @@ public final class WaitStrategy {
     return timed ? Math.max(0, deadline - System.nanoTime()) : Long.MAX_VALUE;
   }
 
+  /**
+   * Ends the spinning phase now, so the next {@link #pause} sleeps. For callers that spin in their
+   * own way first (the queue rings spin adaptively and yield, which a fixed spin here cannot).
+   */
+  public void endSpinning() {
+    spins = SPINS;
+  }
+
   /** {@return whether the wait is still in its spinning phase (not yet ready to sleep)} */
   public boolean spinning() {
     return spins < SPINS;
