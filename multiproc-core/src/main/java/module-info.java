@@ -11,4 +11,7 @@ module dev.multiproc {
   exports dev.multiproc.function;
   exports dev.multiproc.mapreduce;
   exports dev.multiproc.shared;
+  exports dev.multiproc.spi;
+
+  uses dev.multiproc.spi.PoolBackendProvider; // Pool.Builder.cluster(uri): hazelcast:// and other backends
 }
