@@ -1,0 +1,88 @@
+package dev.multiproc.hazelcast;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.multiproc.Pool;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The pool contract on a real cluster: three member JVMs on loopback under a random cluster name,
+ * one worker JVM each; plus what only a cluster pool does (URI selection, rejected settings).
+ */
+class ClusterPoolContractTest extends PoolContract {
+  private static LocalCluster cluster;
+  private static Pool pool;
+
+  @BeforeAll
+  static void start() {
+    cluster = LocalCluster.start(3, 1);
+    pool = ClusterPool.connect(cluster.config());
+  }
+
+  @AfterAll
+  static void stop() throws InterruptedException {
+    List<ProcessHandle> descendants = ClusterFailoverTest.membersAndWorkers();
+    try {
+      if (pool != null) {
+        pool.close();
+      }
+    } finally {
+      if (cluster != null) {
+        cluster.close();
+      }
+    }
+    ClusterFailoverTest.awaitGone(descendants);
+  }
+
+  @Override
+  protected Pool pool() {
+    return pool;
+  }
+
+  /** The pool's parallelism is the members' total worker count. */
+  @Test
+  void processes_isTheMembersWorkerCount() {
+    assertThat(pool.processes()).isEqualTo(3);
+    assertThat(pool.isLocal()).isFalse();
+    assertThat(pool.workerPids()).isEmpty();
+  }
+
+  /** Pool.builder().cluster(uri) finds the hazelcast backend through the ServiceLoader. */
+  @Test
+  void clusterUri_selectsTheBackend() throws Exception {
+    try (Pool byUri = Pool.builder().cluster(cluster.config().toUri()).taskTimeout(Duration.ofSeconds(30)).build()) {
+      assertThat(byUri.apply(() -> "via uri")).isEqualTo("via uri");
+    }
+  }
+
+  /** Settings of the worker JVMs themselves are rejected for a cluster pool, naming them. */
+  @Test
+  void workerSettings_areRejected() {
+    assertThatThrownBy(() -> ClusterPool.builder(cluster.config()).processes(4).jvmOptions("-Xmx1g").build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("processes, jvmOptions");
+  }
+
+  /** A closed cluster pool rejects new tasks. */
+  @Test
+  void closedPool_rejectsTasks() {
+    Pool other = ClusterPool.connect(cluster.config());
+    other.close();
+    assertThatThrownBy(() -> other.applyAsync(() -> 1)).isInstanceOf(RejectedExecutionException.class);
+  }
+
+  /** Connecting to a cluster name nobody uses fails within the connect timeout, saying what to do. */
+  @Test
+  void wrongClusterName_failsToConnect() {
+    ClusterConfig wrong = ClusterConfig.of("no-such-cluster", cluster.addresses()).withConnectTimeout(Duration.ofSeconds(2));
+    assertThatThrownBy(() -> ClusterPool.connect(wrong))
+        .isInstanceOf(dev.multiproc.MultiprocException.class)
+        .hasMessageContaining("multiproc member --cluster-name no-such-cluster");
+  }
+}
