@@ -57,8 +57,8 @@ import java.util.function.Consumer;
  * cluster cannot avoid. A task runs in a worker JVM of some member, so a crash or a hard timeout
  * is still contained to that worker; a member that leaves the cluster fails the tasks it was
  * running with a {@link MemberLostException} (MapReduce jobs run them again elsewhere).
- * Shared-memory objects ({@code dev.multiproc.shared}) are node-local: do not pass them to a
- * cluster pool's tasks. {@link #workerPids()} is empty, and the settings of the worker JVMs
+ * Shared-memory objects ({@code dev.multiproc.shared}) are node-local: a cluster pool rejects a
+ * task that captures one. {@link #workerPids()} is empty, and the settings of the worker JVMs
  * themselves are rejected when the pool is built (see {@link Builder#backend}).
  *
  * <p>Thread-safe: any thread may submit. Callbacks and dependent stages of the returned futures

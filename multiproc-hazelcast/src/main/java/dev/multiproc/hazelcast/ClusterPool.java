@@ -19,7 +19,8 @@ import dev.multiproc.hazelcast.internal.ClusterBackend;
  * was running with {@link dev.multiproc.MemberLostException}; MapReduce jobs run those splits and
  * partitions again on the survivors, so their answers stay exact, but a plain task is not re-run
  * (it may have run). The members must have the application's classes on their class path (there
- * is no code shipping). Shared-memory objects are node-local and must not be passed to tasks. The
+ * is no code shipping). Shared-memory objects are node-local: a task that captures one is rejected
+ * at submission with an {@link IllegalArgumentException}. The
  * worker JVMs' settings belong to the members ({@code multiproc member --workers N}); the pool's
  * builder rejects them. {@link Pool#workerPids()} is empty. Closing the pool closes the connection,
  * never the members.

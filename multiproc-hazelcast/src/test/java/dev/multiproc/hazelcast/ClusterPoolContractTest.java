@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.multiproc.Pool;
+import dev.multiproc.shared.SharedLong;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
@@ -67,6 +68,16 @@ class ClusterPoolContractTest extends PoolContract {
     assertThatThrownBy(() -> ClusterPool.builder(cluster.config()).processes(4).jvmOptions("-Xmx1g").build())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("processes, jvmOptions");
+  }
+
+  /** A task that captures a shared-memory object is rejected at submission: shared memory is node-local. */
+  @Test
+  void sharedMemoryObjects_areRejected() {
+    try (SharedLong counter = SharedLong.create(0)) {
+      assertThatThrownBy(() -> pool.applyAsync(() -> counter.incrementAndGet()))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("node-local");
+    }
   }
 
   /** A closed cluster pool rejects new tasks. */

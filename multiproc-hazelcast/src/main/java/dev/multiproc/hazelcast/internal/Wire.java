@@ -6,6 +6,7 @@ import dev.multiproc.codec.JavaSerializationCodec;
 import java.io.IOException;
 import java.io.Serial;
 import java.io.Serializable;
+import java.nio.charset.StandardCharsets;
 
 /*
  * Overview: what travels between a cluster pool's caller and a member.
@@ -42,13 +43,46 @@ final class Wire {
     @Serial private static final long serialVersionUID = 1L;
   }
 
-  /** Encodes a task; one that cannot be serialized fails here with TaskNotSerializableException. */
+  /**
+   * The class every shared-memory object ({@code dev.multiproc.shared}) is serialized as: its name
+   * is in the stream of any task that captures one.
+   */
+  private static final byte[] SHARED_HANDLE = "dev.multiproc.shared.SharedHandle".getBytes(StandardCharsets.US_ASCII);
+
+  /**
+   * Encodes a task; one that cannot be serialized fails here with TaskNotSerializableException.
+   *
+   * @throws IllegalArgumentException if the task reaches a shared-memory object: those live in
+   *     this machine's /dev/shm, which a member on another machine cannot map (and one on this
+   *     machine would share it only by accident), so the cluster refuses them rather than let
+   *     them silently diverge
+   */
   static byte[] task(Object task) {
+    byte[] bytes;
     try {
-      return CODEC.encode(task);
+      bytes = CODEC.encode(task);
     } catch (IOException e) {
       throw new TaskNotSerializableException("cannot serialize " + task.getClass().getName() + " for a cluster member: " + e, null, e);
     }
+    if (contains(bytes, SHARED_HANDLE)) {
+      throw new IllegalArgumentException(
+          "a cluster task cannot use shared-memory objects (dev.multiproc.shared: SharedLong, ProcessLock, ...): they are"
+              + " node-local, and " + task.getClass().getName() + " reaches one. Pass values instead, or use a local Pool.");
+    }
+    return bytes;
+  }
+
+  private static boolean contains(byte[] haystack, byte[] needle) {
+    outer:
+    for (int i = 0; i <= haystack.length - needle.length; i++) {
+      for (int j = 0; j < needle.length; j++) {
+        if (haystack[i + j] != needle[j]) {
+          continue outer;
+        }
+      }
+      return true;
+    }
+    return false;
   }
 
   /** The member's answer, never throwing: a value or failure that cannot be serialized becomes a failure that can. */
