@@ -28,14 +28,15 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A member killed with SIGKILL in the middle of a map and of a word count: the answers are exact
- * (its tasks run again on the survivors) and its worker JVMs do not outlive it.
+ * (its tasks run again on the survivors) and its worker JVMs do not outlive it. A member that goes
+ * silent (SIGSTOP) fails its tasks with MemberLostException shortly after their timeout.
  */
 class ClusterFailoverTest {
   private static LocalCluster cluster;
 
   @BeforeAll
   static void start() {
-    cluster = LocalCluster.start(3, 1);
+    cluster = LocalCluster.start(4, 1); // members 1, 2 and 3 each die in one test; 0 survives them all
   }
 
   @AfterAll
@@ -130,6 +131,31 @@ class ClusterFailoverTest {
       assertThat(killed).isTrue();
       assertThat(result.stats().retriedTasks()).as("splits of the killed member run again").isPositive();
       assertThat(result.value().toMap()).isEqualTo(expected);
+    }
+  }
+
+  /** A frozen member (SIGSTOP: its connection stays open) fails its task with MemberLostException 10 s after the task's timeout. */
+  @Test
+  void silentMember_failsItsTasksAfterTheirTimeout() throws Exception {
+    int victim = 3;
+    long pid = cluster.memberPids().get(victim);
+    try (Pool pool = ClusterPool.builder(cluster.config()).taskTimeout(Duration.ofSeconds(1)).build()) {
+      assertThat(new ProcessBuilder("kill", "-STOP", Long.toString(pid)).start().waitFor()).isZero();
+      List<CompletableFuture<Integer>> futures = new java.util.ArrayList<>();
+      for (int i = 0; i < pool.processes(); i++) { // one per member: the pool balances by tasks in flight
+        futures.add(pool.applyAsync(() -> {
+          Thread.sleep(60_000);
+          return 0;
+        }));
+      }
+      List<Throwable> failures = new java.util.ArrayList<>();
+      for (CompletableFuture<Integer> future : futures) {
+        failures.add(org.assertj.core.api.Assertions.catchThrowable(() -> future.get(40, TimeUnit.SECONDS)).getCause());
+      }
+      assertThat(failures).hasAtLeastOneElementOfType(dev.multiproc.MemberLostException.class);
+      assertThat(failures).allMatch(f -> f instanceof dev.multiproc.TaskTimeoutException || f instanceof dev.multiproc.MemberLostException);
+    } finally {
+      cluster.kill(victim);
     }
   }
 }

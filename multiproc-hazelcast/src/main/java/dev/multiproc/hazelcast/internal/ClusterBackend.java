@@ -46,6 +46,9 @@ import java.util.logging.Logger;
  * collecting a queue while others idle, and lets the pool's window (parallelism) mean the same as
  * locally.
  *
+ * A member that goes silent without its connection dropping (frozen, cut off) is dropped by the
+ * client's heartbeat after 15 s; a task with a timeout also gives up on it 10 s after the timeout.
+ *
  * Failures: the member answers with an Outcome (value or the pool's exception, stack intact). A
  * member that leaves while it runs a task shows up as a transport failure (the connection drops,
  * MemberLeftException, TargetDisconnectedException...): the task fails with MemberLostException, a
@@ -60,6 +63,8 @@ import java.util.logging.Logger;
 /** The cluster backend: tasks run on the members' local pools. */
 public final class ClusterBackend implements PoolBackend {
   private static final Logger HAZELCAST_LOGGER = Logger.getLogger("com.hazelcast");
+  /** How long past a task's timeout the caller waits for its member's answer before presuming the member lost. */
+  private static final long SILENT_MEMBER_GRACE_MILLIS = 10_000;
 
   private enum State {
     RUNNING,
@@ -100,6 +105,9 @@ public final class ClusterBackend implements PoolBackend {
     config.setProperty("hazelcast.logging.type", "jdk");
     config.setProperty("hazelcast.phone.home.enabled", "false");
     config.setProperty("hazelcast.client.shutdownhook.enabled", "false");
+    // A member that stops answering heartbeats for 15 s (not the default 60) is dropped, failing
+    // its tasks with MemberLostException, as the members themselves do (MemberRuntime).
+    config.setProperty("hazelcast.client.heartbeat.timeout", "15000");
     config.getNetworkConfig().setAddresses(new ArrayList<>(addresses));
     config.getConnectionStrategyConfig().getConnectionRetryConfig()
         .setClusterConnectTimeoutMillis(connectTimeout.toMillis())
@@ -194,6 +202,18 @@ public final class ClusterBackend implements PoolBackend {
         sent.cancel(true); // interrupts the member's thread, which cancels the task in its worker
       }
     });
+    if (timeout != null) {
+      // The member enforces the timeout; if its answer has not come well after it, the member has
+      // gone silent (frozen, cut off) without its connection dropping: presume it lost.
+      long deadlineMillis = timeout.toMillis() + SILENT_MEMBER_GRACE_MILLIS;
+      CompletableFuture.delayedExecutor(deadlineMillis, TimeUnit.MILLISECONDS, callbacks).execute(() -> {
+        if (result.completeExceptionally(new MemberLostException(
+            "member " + address + " gave no answer " + SILENT_MEMBER_GRACE_MILLIS + " ms after the task's timeout of " + timeout
+                + "; it is presumed lost (frozen or cut off)", address, null))) {
+          sent.cancel(true);
+        }
+      });
+    }
     return result;
   }
 
