@@ -7,6 +7,7 @@ import dev.multiproc.Pool;
 import dev.multiproc.shared.SharedLong;
 import java.time.Duration;
 import java.util.List;
+import java.util.stream.IntStream;
 import java.util.concurrent.RejectedExecutionException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -78,6 +79,45 @@ class ClusterPoolContractTest extends PoolContract {
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("node-local");
     }
+  }
+
+  /** Tasks on every member increment one ClusterCounter: no increment is lost. */
+  @Test
+  void clusterCounter_incrementsFromEveryMemberAreExact() throws Exception {
+    ClusterCounter counter = ClusterCounter.of(cluster.config(), "counter-" + System.nanoTime());
+    pool.map((Integer task) -> {
+      for (int k = 0; k < 200; k++) {
+        counter.incrementAndGet();
+      }
+      return task;
+    }, IntStream.range(0, 6).boxed().toList(), 1);
+    assertThat(counter.get()).isEqualTo(1200);
+    assertThat(counter.compareAndSet(1200, 5)).isTrue();
+    assertThat(counter.compareAndSet(1200, 6)).isFalse();
+    assertThat(counter.getAndAdd(2)).isEqualTo(5);
+    assertThat(counter.get()).isEqualTo(7);
+  }
+
+  /** A ClusterLock makes an unatomic read-modify-write from tasks on every member exact. */
+  @Test
+  void clusterLock_makesReadModifyWriteExact() throws Exception {
+    ClusterCounter counter = ClusterCounter.of(cluster.config(), "locked-" + System.nanoTime());
+    ClusterLock lock = ClusterLock.of(cluster.config(), "lock-" + System.nanoTime());
+    pool.map((Integer task) -> {
+      for (int k = 0; k < 50; k++) {
+        lock.lock();
+        try {
+          counter.set(counter.get() + 1);
+        } finally {
+          lock.unlock();
+        }
+      }
+      return task;
+    }, IntStream.range(0, 6).boxed().toList(), 1);
+    assertThat(counter.get()).isEqualTo(300);
+    assertThat(lock.tryLock()).isTrue();
+    lock.unlock();
+    assertThatThrownBy(lock::newCondition).isInstanceOf(UnsupportedOperationException.class);
   }
 
   /** A closed cluster pool rejects new tasks. */

@@ -99,6 +99,30 @@ public final class ClusterBackend implements PoolBackend {
    * @throws MultiprocException if no member answers in time, or none is a multiproc member
    */
   public static ClusterBackend connect(String clusterName, List<String> addresses, Duration connectTimeout) {
+    HazelcastInstance client = newClient(clusterName, addresses, connectTimeout);
+    String where = "cluster '" + clusterName + "' at " + addresses;
+    int workers = 0;
+    for (Member member : client.getCluster().getMembers()) {
+      workers += workersOf(member);
+    }
+    if (workers == 0) {
+      client.shutdown();
+      throw new MultiprocException(where + " has no multiproc member (no member advertises workers): start members with"
+          + " `multiproc member --cluster-name " + clusterName + "`");
+    }
+    return new ClusterBackend(client, workers, where);
+  }
+
+  /**
+   * Opens a Hazelcast client to a cluster of multiproc members.
+   *
+   * @param clusterName the cluster's name
+   * @param addresses some members' addresses
+   * @param connectTimeout how long to try
+   * @return the connected client
+   * @throws MultiprocException if no member answers in time
+   */
+  public static HazelcastInstance newClient(String clusterName, List<String> addresses, Duration connectTimeout) {
     HAZELCAST_LOGGER.setLevel(Level.WARNING); // the client's INFO lines would mix with the application's output
     ClientConfig config = new ClientConfig();
     config.setClusterName(clusterName);
@@ -113,25 +137,13 @@ public final class ClusterBackend implements PoolBackend {
         .setClusterConnectTimeoutMillis(connectTimeout.toMillis())
         .setInitialBackoffMillis(100)
         .setMaxBackoffMillis(1000);
-    HazelcastInstance client;
-    String where = "cluster '" + clusterName + "' at " + addresses;
     try {
-      client = HazelcastClient.newHazelcastClient(config);
+      return HazelcastClient.newHazelcastClient(config);
     } catch (RuntimeException e) {
       throw new MultiprocException(
-          "cannot connect to " + where + " within " + connectTimeout.toMillis() + " ms: is a member running there with"
-              + " `multiproc member --cluster-name " + clusterName + "`? (" + e.getMessage() + ")", e);
+          "cannot connect to cluster '" + clusterName + "' at " + addresses + " within " + connectTimeout.toMillis()
+              + " ms: is a member running there with `multiproc member --cluster-name " + clusterName + "`? (" + e.getMessage() + ")", e);
     }
-    int workers = 0;
-    for (Member member : client.getCluster().getMembers()) {
-      workers += workersOf(member);
-    }
-    if (workers == 0) {
-      client.shutdown();
-      throw new MultiprocException(where + " has no multiproc member (no member advertises workers): start members with"
-          + " `multiproc member --cluster-name " + clusterName + "`");
-    }
-    return new ClusterBackend(client, workers, where);
   }
 
   private static int workersOf(Member member) {
