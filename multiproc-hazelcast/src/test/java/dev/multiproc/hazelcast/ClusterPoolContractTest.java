@@ -120,6 +120,19 @@ class ClusterPoolContractTest extends PoolContract {
     assertThatThrownBy(lock::newCondition).isInstanceOf(UnsupportedOperationException.class);
   }
 
+  /** Tasks on every member put into one ClusterQueue; the caller takes each element once. */
+  @Test
+  void clusterQueue_carriesElementsFromTasksToTheCaller() throws Exception {
+    ClusterQueue<Integer> queue = ClusterQueue.of(cluster.config(), "queue-" + System.nanoTime());
+    pool.map((Integer item) -> queue.offer(item * 10), IntStream.range(0, 20).boxed().toList(), 1); // unbounded: offer never waits
+    List<Integer> taken = new java.util.ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      taken.add(queue.poll(10, java.util.concurrent.TimeUnit.SECONDS));
+    }
+    assertThat(taken).containsExactlyInAnyOrderElementsOf(IntStream.range(0, 20).map(i -> i * 10).boxed().toList());
+    assertThat(queue.poll()).isNull();
+  }
+
   /** A closed cluster pool rejects new tasks. */
   @Test
   void closedPool_rejectsTasks() {
