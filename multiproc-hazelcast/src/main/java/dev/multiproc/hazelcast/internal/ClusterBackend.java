@@ -77,6 +77,12 @@ public final class ClusterBackend implements PoolBackend {
   private final int parallelism;
   private final String description;
   private final Map<UUID, AtomicInteger> inFlightByMember = new ConcurrentHashMap<>();
+  /**
+   * Members that failed a task as lost. The client's member list may name a dead member for a
+   * while, and with nothing in flight it would look like the least busy one: every retry would go
+   * to it. A member's UUID is never reused, so one seen lost stays excluded.
+   */
+  private final Set<UUID> lostMembers = ConcurrentHashMap.newKeySet();
   private final Set<CompletableFuture<?>> inFlight = ConcurrentHashMap.newKeySet();
   private final CompletableFuture<Void> terminated = new CompletableFuture<>();
   private final Executor callbacks = runnable -> Thread.ofVirtual().name("multiproc-cluster-callback").start(runnable);
@@ -184,7 +190,7 @@ public final class ClusterBackend implements PoolBackend {
       sent = executor.submitToMember(new MemberTask(payload, timeout), member);
     } catch (RuntimeException e) {
       load.decrementAndGet();
-      result.completeExceptionally(translate(e, address));
+      result.completeExceptionally(translate(e, member));
       return result;
     }
     CompletableFuture<byte[]> remote = sent instanceof CompletableFuture<byte[]> cf ? cf : CompletableFuture.supplyAsync(() -> await(sent), callbacks);
@@ -192,7 +198,7 @@ public final class ClusterBackend implements PoolBackend {
         (bytes, error) -> {
           load.decrementAndGet();
           if (error != null) {
-            result.completeExceptionally(translate(error, address));
+            result.completeExceptionally(translate(error, member));
             return;
           }
           try {
@@ -222,6 +228,7 @@ public final class ClusterBackend implements PoolBackend {
         if (result.completeExceptionally(new MemberLostException(
             "member " + address + " gave no answer " + SILENT_MEMBER_GRACE_MILLIS + " ms after the task's timeout of " + timeout
                 + "; it is presumed lost (frozen or cut off)", address, null))) {
+          lostMembers.add(member.getUuid());
           sent.cancel(true);
         }
       });
@@ -246,7 +253,7 @@ public final class ClusterBackend implements PoolBackend {
     double bestLoad = Double.MAX_VALUE;
     for (Member member : client.getCluster().getMembers()) {
       int workers = workersOf(member);
-      if (workers == 0) {
+      if (workers == 0 || lostMembers.contains(member.getUuid())) {
         continue;
       }
       AtomicInteger count = inFlightByMember.get(member.getUuid());
@@ -259,7 +266,8 @@ public final class ClusterBackend implements PoolBackend {
     return best;
   }
 
-  private Throwable translate(Throwable error, String address) {
+  private Throwable translate(Throwable error, Member member) {
+    String address = member.getAddress().getHost() + ":" + member.getAddress().getPort();
     Throwable e = error;
     while ((e instanceof CompletionException || e instanceof ExecutionException) && e.getCause() != null) {
       e = e.getCause();
@@ -276,6 +284,7 @@ public final class ClusterBackend implements PoolBackend {
         || e instanceof TargetDisconnectedException
         || e instanceof TargetNotMemberException
         || e instanceof HazelcastInstanceNotActiveException) {
+      lostMembers.add(member.getUuid());
       return new MemberLostException("member " + address + " left the cluster while running the task: " + e.getMessage(), address, e);
     }
     return new MultiprocException("running the task on member " + address + " failed: " + e, e);
