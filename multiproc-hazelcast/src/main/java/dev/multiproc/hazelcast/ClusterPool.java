@@ -25,6 +25,9 @@ import dev.multiproc.hazelcast.internal.ClusterBackend;
  * builder rejects them. {@link Pool#workerPids()} is empty. Closing the pool closes the connection,
  * never the members.
  *
+ * <p>Counters, locks and queues that tasks on any member share: {@link ClusterCounter}, {@link
+ * ClusterLock}, {@link ClusterQueue} (not linearizable under a network split; see each).
+ *
  * <p>Thread-safe, like any pool.
  *
  * {@snippet :
@@ -35,6 +38,9 @@ import dev.multiproc.hazelcast.internal.ClusterBackend;
  *
  * @see ClusterConfig
  * @see ClusterMember
+ * @see ClusterCounter
+ * @see ClusterLock
+ * @see ClusterQueue
  */
 public final class ClusterPool {
   private ClusterPool() {}
