@@ -82,7 +82,7 @@ class ClusterFailoverTest {
   void memberKilledDuringMap_resultIsExact() throws Exception {
     List<ProcessHandle> victimsWorkers = ProcessHandle.of(cluster.memberPids().get(1)).orElseThrow().descendants().toList();
     try (Pool pool = ClusterPool.builder(cluster.config()).retries(2).build()) {
-      List<Integer> items = IntStream.range(0, 60).boxed().toList();
+      List<Integer> items = IntStream.range(0, 100).boxed().toList(); // 100 x 100 ms over 4 workers: 2.5 s at best
       CompletableFuture<List<Integer>> result = pool.mapAsync(ClusterFailoverTest::slowTriple, items, 1);
       Thread.sleep(700);
       assertThat(result).isNotDone();
