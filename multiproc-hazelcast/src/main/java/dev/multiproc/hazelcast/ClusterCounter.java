@@ -7,7 +7,8 @@ import java.io.Serial;
  * A {@code long} counter shared by every process of a cluster — the caller and the tasks running
  * in the members' worker JVMs: the cluster's {@code SharedLong}, with the same method names.
  * Serializable: pass it to tasks as an argument or capture it; it reconnects where it arrives
- * (one Hazelcast client per JVM and cluster, opened on first use).
+ * (one Hazelcast client per JVM and cluster, opened on first use). In the caller, {@link
+ * ClusterPool#closeSharedObjects()} closes that connection when the program is done with it.
  *
  * <p><b>Consistency.</b> Each operation is one entry processor on the partition that owns the
  * counter's key: atomic, applied once, and copied to a backup before it returns, so concurrent

@@ -8,7 +8,8 @@ import java.util.concurrent.locks.Lock;
 /**
  * A mutual-exclusion lock shared by every process of a cluster — the caller and the tasks running
  * in the members' worker JVMs: a {@link Lock}, like the local {@code ProcessLock}. Reentrant for
- * the thread that holds it. Serializable: pass it to tasks; it reconnects where it arrives.
+ * the thread that holds it. Serializable: pass it to tasks; it reconnects where it arrives. In the caller, {@link
+ * ClusterPool#closeSharedObjects()} closes that connection when the program is done with it.
  *
  * <p><b>Owner death.</b> The lock belongs to a thread of one process's cluster connection; when
  * that process dies (a worker JVM killed, a member's worker crash), the cluster releases its locks

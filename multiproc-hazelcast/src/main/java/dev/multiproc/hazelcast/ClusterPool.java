@@ -3,6 +3,7 @@ package dev.multiproc.hazelcast;
 import dev.multiproc.Pool;
 import dev.multiproc.ProcessPoolExecutor;
 import dev.multiproc.hazelcast.internal.ClusterBackend;
+import dev.multiproc.hazelcast.internal.SharedClients;
 
 /**
  * Connects {@link Pool}s and {@link ProcessPoolExecutor}s to a cluster of {@code multiproc member}s:
@@ -67,6 +68,17 @@ public final class ClusterPool {
    */
   public static Pool.Builder builder(ClusterConfig config) {
     return Pool.builder().backend(ClusterBackend.connect(config.clusterName(), config.addresses(), config.connectTimeout()));
+  }
+
+  /**
+   * Closes the connections that {@link ClusterCounter}, {@link ClusterLock} and {@link
+   * ClusterQueue} opened in this JVM (one per cluster, on first use). Call it when this JVM is done
+   * with them: the connection's threads are not daemon threads, so a program whose {@code main}
+   * returns would otherwise keep running. Objects used afterwards connect again. Tasks need not
+   * call it: worker JVMs exit by themselves.
+   */
+  public static void closeSharedObjects() {
+    SharedClients.closeAll();
   }
 
   /**

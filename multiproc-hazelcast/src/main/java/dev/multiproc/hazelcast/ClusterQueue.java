@@ -15,7 +15,8 @@ import java.util.concurrent.TimeUnit;
  * A {@link BlockingQueue} shared by every process of a cluster — the caller and the tasks running
  * in the members' worker JVMs (Python's {@code multiprocessing.Queue}, across machines). Unbounded;
  * elements must be serializable. Serializable itself: pass it to tasks; it reconnects where it
- * arrives (one Hazelcast client per JVM and cluster, opened on first use).
+ * arrives (one Hazelcast client per JVM and cluster, opened on first use). In the caller, {@link
+ * ClusterPool#closeSharedObjects()} closes that connection when the program is done with it.
  *
  * <p><b>Guarantees.</b> A Hazelcast {@code IQueue}: one partition owns the queue, FIFO, each
  * element taken once, copied to a backup, so it survives the loss of one member. It is

@@ -30,6 +30,7 @@ class ClusterPoolContractTest extends PoolContract {
   @AfterAll
   static void stop() throws InterruptedException {
     List<ProcessHandle> descendants = ClusterFailoverTest.membersAndWorkers();
+    ClusterPool.closeSharedObjects(); // the counter, lock and queue tests' connection
     try {
       if (pool != null) {
         pool.close();

@@ -13,9 +13,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * A ClusterCounter or ClusterLock travels to a task as its cluster URI and name. Where it arrives
  * — the caller, or a worker JVM of some member, which is no cluster client of its own — the first
  * use opens one Hazelcast client for that cluster and every later object of the cluster in that
- * JVM shares it (opening one costs about a second and some 20-40 MB). Clients stay open until the
- * JVM exits; a worker JVM's exit drops its client's connections, which releases any key lock it
- * still held (Hazelcast frees a dead client's locks).
+ * JVM shares it (opening one costs about a second and some 20-40 MB). Clients stay open until
+ * closeAll() (ClusterPool.closeSharedObjects(): a client's threads are not daemons, so a caller's
+ * JVM would not exit by itself) or the JVM exits; worker JVMs exit explicitly, which drops their
+ * client's connections and releases any key lock still held (Hazelcast frees a dead client's locks).
  */
 /** One Hazelcast client per JVM and cluster, for the cluster objects; and their entry processors. */
 public final class SharedClients {
@@ -38,6 +39,16 @@ public final class SharedClients {
       ClusterConfig config = ClusterConfig.parse(u);
       return ClusterBackend.newClient(config.clusterName(), config.addresses(), config.connectTimeout());
     });
+  }
+
+  /** Closes every client opened here; objects used afterwards connect again. */
+  public static void closeAll() {
+    for (String uri : CLIENTS.keySet()) {
+      HazelcastInstance client = CLIENTS.remove(uri);
+      if (client != null) {
+        client.shutdown();
+      }
+    }
   }
 
   /**
