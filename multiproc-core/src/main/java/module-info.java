@@ -14,4 +14,7 @@ module dev.multiproc {
   exports dev.multiproc.connection;
   exports dev.multiproc.manager;
   exports dev.multiproc.shared;
+  exports dev.multiproc.spi;
+
+  uses dev.multiproc.spi.PoolBackendProvider; // Pool.Builder.cluster(uri): hazelcast:// and other backends
 }

@@ -5,14 +5,14 @@ import dev.multiproc.codec.JavaSerializationCodec;
 import dev.multiproc.function.SerializableCallable;
 import dev.multiproc.function.SerializableFunction;
 import dev.multiproc.function.SerializableRunnable;
-import dev.multiproc.internal.codec.RemoteFailures;
 import dev.multiproc.internal.codec.ValueEncoding;
 import dev.multiproc.internal.launch.Codecs;
 import dev.multiproc.internal.launch.LaunchSpec;
 import dev.multiproc.internal.pool.PoolEngine;
-import dev.multiproc.internal.pool.RemoteTaskFailure;
 import dev.multiproc.internal.protocol.FrameDescriptor;
-import java.io.IOException;
+import dev.multiproc.spi.PoolBackend;
+import dev.multiproc.spi.PoolBackendProvider;
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -21,9 +21,9 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Objects;
+import java.util.ServiceLoader;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -51,6 +51,16 @@ import java.util.function.Consumer;
  * {@code shutdown()} then {@code join()}: it <em>waits for submitted work</em>, unlike Python's
  * {@code with Pool()}, which terminates.
  *
+ * <p><b>Backends.</b> By default the workers are JVMs on this machine. The same pool can run its
+ * tasks on a cluster instead ({@link Builder#cluster(String)}, or {@code ClusterPool.connect} in
+ * {@code multiproc-hazelcast}): every method keeps its meaning, with these differences, which the
+ * cluster cannot avoid. A task runs in a worker JVM of some member, so a crash or a hard timeout
+ * is still contained to that worker; a member that leaves the cluster fails the tasks it was
+ * running with a {@link MemberLostException} (MapReduce jobs run them again elsewhere).
+ * Shared-memory objects ({@code dev.multiproc.shared}) are node-local: a cluster pool rejects a
+ * task that captures one. {@link #workerPids()} is empty, and the settings of the worker JVMs
+ * themselves are rejected when the pool is built (see {@link Builder#backend}).
+ *
  * <p>Thread-safe: any thread may submit. Callbacks and dependent stages of the returned futures
  * run on virtual threads, never on the thread that delivers results, so a slow callback cannot
  * delay other results.
@@ -66,24 +76,31 @@ import java.util.function.Consumer;
 public final class Pool implements AutoCloseable {
   private static final AtomicInteger NAMES = new AtomicInteger();
 
-  private final PoolEngine engine;
-  private final ValueEncoding encoding;
+  private final PoolBackend backend;
   private final Duration taskTimeout;
   private final int processes;
   private final int concurrency;
+  private final int retries;
   private final Executor callbacks = runnable -> Thread.ofVirtual().name("multiproc-callback").start(runnable);
 
-  private Pool(Builder builder) {
-    this.encoding = new ValueEncoding(Codecs.instantiate(builder.codec.getName()));
+  private Pool(Builder builder, PoolBackend backend) {
     this.taskTimeout = builder.taskTimeout;
-    this.processes = builder.processes;
     this.concurrency = builder.concurrency;
+    this.retries = backend != null ? builder.retries : 0; // the local engine retries by itself
+    if (backend != null) {
+      this.backend = backend;
+      this.processes = backend.parallelism();
+      return;
+    }
+    this.processes = builder.processes;
+    ValueEncoding encoding = new ValueEncoding(Codecs.instantiate(builder.codec.getName()));
     byte[] initializer = builder.initializer == null ? null : encoding.encode(asCallable(builder.initializer));
     LaunchSpec spec =
         new LaunchSpec(
             builder.jvmOptions, builder.codec.getName(), false, FrameDescriptor.DEFAULT_MAX_FRAME_BYTES, Duration.ofSeconds(30), builder.concurrency);
     String name = builder.name != null ? builder.name : "pool-" + NAMES.incrementAndGet();
-    this.engine = new PoolEngine(name, builder.processes, spec, encoding, initializer, builder.maxTasksPerChild, builder.concurrency, builder.retries, builder.heartbeatTimeout);
+    PoolEngine engine = new PoolEngine(name, builder.processes, spec, encoding, initializer, builder.maxTasksPerChild, builder.concurrency, builder.retries, builder.heartbeatTimeout);
+    this.backend = new LocalBackend(engine, encoding, builder.processes);
   }
 
   private static SerializableCallable<Object> asCallable(SerializableRunnable action) {
@@ -383,7 +400,7 @@ public final class Pool implements AutoCloseable {
 
   /** Stops accepting tasks; queued and running tasks still complete (Python's {@code close()}). */
   public void shutdown() {
-    engine.close();
+    backend.shutdown();
   }
 
   /**
@@ -394,15 +411,15 @@ public final class Pool implements AutoCloseable {
    * @throws InterruptedException if interrupted while waiting
    */
   public void join() throws InterruptedException {
-    if (!engine.isShutdown()) {
+    if (!backend.isShutdown()) {
       throw new IllegalStateException("join() needs shutdown() or terminate() first, as in Python");
     }
-    engine.awaitTermination(Duration.ofDays(365));
+    backend.awaitTermination(Duration.ofDays(365));
   }
 
   /** Cancels queued tasks and kills the workers now (Python's {@code terminate()}). */
   public void terminate() {
-    engine.terminate();
+    backend.terminate();
   }
 
   /**
@@ -411,106 +428,90 @@ public final class Pool implements AutoCloseable {
    */
   @Override
   public void close() {
-    engine.close();
+    backend.shutdown();
     try {
-      engine.awaitTermination(Duration.ofDays(365));
+      backend.awaitTermination(Duration.ofDays(365));
     } catch (InterruptedException e) {
-      engine.terminate();
+      backend.terminate();
       Thread.currentThread().interrupt();
     }
   }
 
-  /** {@return the pids of the worker processes alive now} */
+  /** {@return the pids of this machine's worker processes alive now; empty for a cluster pool} */
   public List<Long> workerPids() {
-    return engine.workerPids();
+    return backend.workerPids();
   }
 
-  /** {@return how many worker processes the pool keeps} */
+  /**
+   * {@return how many worker processes the pool keeps} For a cluster pool: the sum of the members'
+   * workers when it connected.
+   */
   public int processes() {
     return processes;
   }
 
-  PoolEngine engine() {
-    return engine;
+  /** {@return whether the pool's tasks run on this machine (false for a cluster pool)} */
+  public boolean isLocal() {
+    return backend.isLocal();
+  }
+
+  PoolBackend backend() {
+    return backend;
   }
 
   // --- internals ---
 
   <R> CompletableFuture<R> submit(SerializableCallable<R> task, Duration timeout) {
-    Objects.requireNonNull(task, "task");
-    byte[] payload = encoding.encode(task); // not serializable: fails here, nothing queued
-    CompletableFuture<byte[]> raw = engine.submit(payload, timeout);
+    if (retries == 0) {
+      return backend.submit(task, timeout);
+    }
     CompletableFuture<R> result = new CompletableFuture<>();
-    raw.whenCompleteAsync(
-        (bytes, error) -> {
-          if (error != null) {
-            result.completeExceptionally(translate(error));
-            return;
-          }
-          try {
-            @SuppressWarnings("unchecked")
-            R value = (R) encoding.decode(bytes);
-            result.complete(value);
-          } catch (IOException | ClassNotFoundException | RuntimeException e) {
-            result.completeExceptionally(new MultiprocException("a task's result cannot be decoded here: " + e, e));
-          }
-        },
-        callbacks);
-    result.whenComplete(
-        (r, e) -> {
-          if (e instanceof CancellationException) {
-            raw.cancel(true);
-          }
-        });
+    attempt(task, timeout, result, backend.submit(task, timeout), 0);
     return result;
   }
 
   /**
-   * The blocking path: the caller waits on the raw outcome and decodes it itself, saving the hop
-   * to a callback thread that asynchronous results need.
+   * Retries for a backend that does not retry by itself: a task whose worker died (on a cluster,
+   * also one whose member left) runs again, up to {@code retries} times; timeouts and the task's
+   * own exceptions are final.
    */
-  private <R> R applyBlocking(SerializableCallable<R> task, Duration timeout) throws InterruptedException {
-    Objects.requireNonNull(task, "task");
-    CompletableFuture<byte[]> raw = engine.submit(encoding.encode(task), timeout);
-    byte[] bytes;
-    try {
-      bytes = raw.get();
-    } catch (InterruptedException e) {
-      raw.cancel(true);
-      throw e;
-    } catch (ExecutionException e) {
-      Throwable failure = translate(e);
-      if (failure instanceof RuntimeException re) {
-        throw re;
+  private <R> void attempt(SerializableCallable<R> task, Duration timeout, CompletableFuture<R> result, CompletableFuture<R> running, int deaths) {
+    result.whenComplete((r, e) -> {
+      if (e instanceof CancellationException) {
+        running.cancel(true);
       }
-      if (failure instanceof Error err) {
-        throw err;
+    });
+    running.whenComplete((value, error) -> {
+      if (error == null) {
+        result.complete(value);
+        return;
       }
-      throw new MultiprocException(failure.toString(), failure);
-    }
-    try {
-      @SuppressWarnings("unchecked")
-      R value = (R) encoding.decode(bytes);
-      return value;
-    } catch (IOException | ClassNotFoundException e) {
-      throw new MultiprocException("a task's result cannot be decoded here: " + e, e);
-    }
+      Throwable cause = unwrap(error);
+      if (cause instanceof WorkerCrashedException && !(cause instanceof TaskTimeoutException) && deaths < retries && !result.isDone()) {
+        CompletableFuture<R> next;
+        try {
+          next = backend.submit(task, timeout);
+        } catch (RuntimeException e) {
+          e.addSuppressed(cause);
+          result.completeExceptionally(e);
+          return;
+        }
+        attempt(task, timeout, result, next, deaths + 1);
+      } else {
+        result.completeExceptionally(cause);
+      }
+    });
   }
 
-  private Throwable translate(Throwable error) {
-    Throwable e = unwrap(error);
-    if (e instanceof RemoteTaskFailure remote) {
-      Throwable cause = RemoteFailures.rebuild(remote.failure(), encoding);
-      return new TaskFailedException("task", remote.failure().description().className(), cause);
+  private <R> R applyBlocking(SerializableCallable<R> task, Duration timeout) throws InterruptedException {
+    if (backend instanceof LocalBackend local) {
+      return local.applyBlocking(task, timeout);
     }
-    return e;
+    return await(submit(task, timeout));
   }
 
   private static Throwable unwrap(Throwable e) {
-    while ((e instanceof CompletionException || e instanceof ExecutionException) && e.getCause() != null) {
-      e = e.getCause();
-    }
-    return e;
+    return LocalBackend.unwrap(e);
   }
 
   private <T, R> CompletableFuture<List<R>> submitChunk(SerializableFunction<T, R> function, ArrayList<T> chunk) {
@@ -550,14 +551,7 @@ public final class Pool implements AutoCloseable {
       future.cancel(true);
       throw e;
     } catch (ExecutionException e) {
-      Throwable cause = unwrap(e);
-      if (cause instanceof RuntimeException re) {
-        throw re;
-      }
-      if (cause instanceof Error err) {
-        throw err;
-      }
-      throw new MultiprocException(cause.toString(), cause);
+      throw LocalBackend.unchecked(unwrap(e));
     }
   }
 
@@ -663,6 +657,10 @@ public final class Pool implements AutoCloseable {
     private final List<String> jvmOptions = new ArrayList<>();
     private Class<? extends Codec> codec = JavaSerializationCodec.class;
     private String name;
+    private PoolBackend backend;
+    private String clusterUri;
+    /** Settings that only a pool of this machine's worker JVMs can honour, as the user set them. */
+    private final java.util.LinkedHashSet<String> localOnly = new java.util.LinkedHashSet<>();
 
     private Builder() {}
 
@@ -677,6 +675,7 @@ public final class Pool implements AutoCloseable {
         throw new IllegalArgumentException("processes must be >= 1, got " + processes);
       }
       this.processes = processes;
+      localOnly.add("processes");
       return this;
     }
 
@@ -689,6 +688,7 @@ public final class Pool implements AutoCloseable {
      */
     public Builder initializer(SerializableRunnable initializer) {
       this.initializer = Objects.requireNonNull(initializer, "initializer");
+      localOnly.add("initializer");
       return this;
     }
 
@@ -704,6 +704,7 @@ public final class Pool implements AutoCloseable {
         throw new IllegalArgumentException("maxTasksPerChild must be >= 1, got " + tasks);
       }
       this.maxTasksPerChild = tasks;
+      localOnly.add("maxTasksPerChild");
       return this;
     }
 
@@ -719,6 +720,7 @@ public final class Pool implements AutoCloseable {
         throw new IllegalArgumentException("concurrencyPerWorker must be >= 1, got " + tasks);
       }
       this.concurrency = tasks;
+      localOnly.add("concurrencyPerWorker");
       return this;
     }
 
@@ -770,6 +772,7 @@ public final class Pool implements AutoCloseable {
         throw new IllegalArgumentException("heartbeatTimeout must be >= 100 ms, got " + timeout);
       }
       this.heartbeatTimeout = timeout;
+      localOnly.add("heartbeatTimeout");
       return this;
     }
 
@@ -786,6 +789,7 @@ public final class Pool implements AutoCloseable {
         }
         jvmOptions.add(option);
       }
+      localOnly.add("jvmOptions");
       return this;
     }
 
@@ -798,6 +802,7 @@ public final class Pool implements AutoCloseable {
     public Builder codec(Class<? extends Codec> codec) {
       Codecs.instantiate(codec.getName());
       this.codec = codec;
+      localOnly.add("codec");
       return this;
     }
 
@@ -815,9 +820,82 @@ public final class Pool implements AutoCloseable {
       return this;
     }
 
-    /** {@return the started pool} */
+    /**
+     * Runs the pool's tasks on {@code backend} instead of this machine's worker JVMs — the members
+     * of a cluster, say ({@code ClusterPool.connect(...)} in {@code multiproc-hazelcast} calls this).
+     * The pool owns the backend from then on: closing the pool shuts it down. Settings of the
+     * worker JVMs themselves ({@link #processes}, {@link #initializer}, {@link #maxTasksPerChild},
+     * {@link #concurrencyPerWorker}, {@link #heartbeatTimeout}, {@link #jvmOptions}, {@link
+     * #codec}) belong to whoever starts those JVMs (for a cluster: {@code multiproc member
+     * --workers N}); {@link #build()} rejects them rather than ignore them. {@link #taskTimeout},
+     * {@link #name} and {@link #retries} apply (a retried task runs again on any member, also
+     * after its member left the cluster: a {@link MemberLostException} counts as a worker death).
+     *
+     * @param backend a started backend
+     * @return this builder
+     */
+    public Builder backend(PoolBackend backend) {
+      if (clusterUri != null) {
+        throw new IllegalStateException("cluster(\"" + clusterUri + "\") was already set; choose one backend");
+      }
+      this.backend = Objects.requireNonNull(backend, "backend");
+      return this;
+    }
+
+    /**
+     * Runs the pool's tasks on a cluster named by a URI, e.g. {@code
+     * "hazelcast://10.0.0.5:5701,10.0.0.6:5701?cluster-name=analytics"}. The scheme selects a
+     * {@link PoolBackendProvider} found with {@link ServiceLoader} (add {@code multiproc-hazelcast}
+     * to the class path for {@code hazelcast://}); {@link #build()} connects. See {@link
+     * #backend(PoolBackend)} for the settings a cluster pool rejects.
+     *
+     * @param uri the cluster's URI
+     * @return this builder
+     * @throws IllegalArgumentException if it is not a URI with a scheme
+     */
+    public Builder cluster(String uri) {
+      URI parsed = URI.create(Objects.requireNonNull(uri, "uri"));
+      if (parsed.getScheme() == null) {
+        throw new IllegalArgumentException("cluster URI needs a scheme, e.g. hazelcast://127.0.0.1:5701?cluster-name=N; got " + uri);
+      }
+      if (backend != null) {
+        throw new IllegalStateException("backend(...) was already set; choose one backend");
+      }
+      this.clusterUri = uri;
+      return this;
+    }
+
+    /**
+     * {@return the started pool}
+     *
+     * @throws IllegalArgumentException if a setting only a local pool honours was set for a
+     *     cluster pool, or no provider handles the cluster URI's scheme
+     */
     public Pool build() {
-      return new Pool(this);
+      if (backend == null && clusterUri == null) {
+        return new Pool(this, null);
+      }
+      if (!localOnly.isEmpty()) {
+        if (backend != null) {
+          backend.terminate();
+        }
+        throw new IllegalArgumentException(
+            "a cluster pool cannot honour " + String.join(", ", localOnly) + ": the members' worker JVMs are configured where"
+                + " the members start (multiproc member --workers N ...); remove " + (localOnly.size() == 1 ? "it" : "them"));
+      }
+      return new Pool(this, backend != null ? backend : open(URI.create(clusterUri)));
+    }
+
+    private static PoolBackend open(URI uri) {
+      List<String> known = new ArrayList<>();
+      for (PoolBackendProvider provider : ServiceLoader.load(PoolBackendProvider.class)) {
+        if (provider.scheme().equalsIgnoreCase(uri.getScheme())) {
+          return provider.open(uri);
+        }
+        known.add(provider.scheme());
+      }
+      throw new IllegalArgumentException(
+          "no backend for " + uri.getScheme() + "://" + (known.isEmpty() ? " (none is on the class path; add multiproc-hazelcast for hazelcast://)" : " (available: " + known + ")"));
     }
   }
 }

@@ -102,6 +102,17 @@ public final class ProcessPoolExecutor implements ExecutorService {
   }
 
   /**
+   * An executor over an existing pool — a cluster pool, say ({@code ClusterPool.connect(...)}).
+   * The executor owns the pool from then on: {@link #shutdown()} shuts it down.
+   *
+   * @param pool the pool
+   * @return the executor
+   */
+  public static ProcessPoolExecutor of(Pool pool) {
+    return new ProcessPoolExecutor(Objects.requireNonNull(pool, "pool"));
+  }
+
+  /**
    * Runs a serializable task in a worker.
    *
    * @param task the task
@@ -390,17 +401,17 @@ public final class ProcessPoolExecutor implements ExecutorService {
 
   @Override
   public boolean isShutdown() {
-    return pool.engine().isShutdown();
+    return pool.backend().isShutdown();
   }
 
   @Override
   public boolean isTerminated() {
-    return pool.engine().isTerminated();
+    return pool.backend().isTerminated();
   }
 
   @Override
   public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
-    return pool.engine().awaitTermination(Duration.ofNanos(unit.toNanos(timeout)));
+    return pool.backend().awaitTermination(Duration.ofNanos(unit.toNanos(timeout)));
   }
 
   /** {@return the pool behind this executor} */

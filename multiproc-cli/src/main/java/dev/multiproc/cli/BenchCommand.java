@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
       "End-to-end benchmarks, each run side by side with its Python reference (bench/python) in the same run.",
       "Speedup > 1 means Multiproc is better."
     },
-    subcommands = {ProcessBenchCommand.class, PoolBenchCommand.class, SharedBenchCommand.class, QueueBenchCommand.class, WordcountBenchCommand.class})
+    subcommands = {ProcessBenchCommand.class, PoolBenchCommand.class, SharedBenchCommand.class, QueueBenchCommand.class, WordcountBenchCommand.class, ClusterBenchCommand.class})
 final class BenchCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

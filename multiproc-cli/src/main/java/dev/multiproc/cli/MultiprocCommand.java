@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
     description = "Python's multiprocessing model for Java 25: child JVMs, pools, shared memory, MapReduce.",
     subcommands = {
       WordcountCommand.class,
+      MemberCommand.class,
       GenNgramsCommand.class,
       ChaosCommand.class,
       DemoCommand.class,

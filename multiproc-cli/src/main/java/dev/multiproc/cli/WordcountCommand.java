@@ -1,6 +1,8 @@
 package dev.multiproc.cli;
 
 import dev.multiproc.Pool;
+import dev.multiproc.hazelcast.ClusterConfig;
+import dev.multiproc.hazelcast.ClusterPool;
 import dev.multiproc.mapreduce.CountTable;
 import dev.multiproc.mapreduce.JobListener;
 import dev.multiproc.mapreduce.JobResult;
@@ -86,6 +88,14 @@ final class WordcountCommand implements Callable<Integer> {
   @Option(names = "--worker-jvm-option", paramLabel = "OPTION", description = "A JVM option for every worker, e.g. -Xmx2g (repeatable).")
   List<String> workerJvmOptions = new ArrayList<>();
 
+  @Option(names = "--cluster", split = ",", paramLabel = "ADDRESSES",
+      description = {"Run on a cluster of `multiproc member`s instead of local workers: host:port of one or more",
+          "members (comma-separated). Every member must be able to read FILE at the same path."})
+  List<String> cluster = new ArrayList<>();
+
+  @Option(names = "--cluster-name", paramLabel = "N", description = "The cluster's name (required with --cluster).")
+  String clusterName;
+
   @Option(names = "--sample-lines", paramLabel = "N", description = "Lines of the sample generated when no FILE is given (default: ${DEFAULT-VALUE}).")
   long sampleLines = 5_000_000;
 
@@ -95,6 +105,12 @@ final class WordcountCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     if (workers < 1 || top < 0 || splitSize < 0 || sampleLines < 1) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--workers, --sample-lines must be >= 1; --top, --split-size >= 0");
+    }
+    if (!cluster.isEmpty() && (clusterName == null || clusterName.isBlank())) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--cluster needs --cluster-name (the name its members were started with)");
+    }
+    if (!cluster.isEmpty() && spec.commandLine().getParseResult().hasMatchedOption("--workers")) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--workers is for local runs; on a cluster, each member's --workers counts");
     }
     PrintStream err = System.err;
     List<Path> paths;
@@ -108,15 +124,19 @@ final class WordcountCommand implements Callable<Integer> {
     } catch (NoSuchFileException | AccessDeniedException e) {
       return noInput(err, e);
     }
-    TextInput input = TextInput.files(paths);
+    // Members resolve the paths themselves: make them absolute (the same path on every machine).
+    TextInput input = TextInput.files(cluster.isEmpty() ? paths : paths.stream().map(Path::toAbsolutePath).toList());
     if (splitSize > 0) {
       input = input.splitSize(splitSize);
     }
     Phases.mark("parsed arguments");
     JobResult<CountTable> result;
-    try (Pool pool = Pool.builder().processes(workers).name("wordcount").jvmOptions(workerJvmOptions.toArray(String[]::new)).build();
+    try (Pool pool = cluster.isEmpty()
+            ? Pool.builder().processes(workers).name("wordcount").jvmOptions(workerJvmOptions.toArray(String[]::new)).build()
+            : ClusterPool.builder(ClusterConfig.of(clusterName, cluster)).name("wordcount").build();
         Progress bar = Progress.start(progress || Terminal.stderrIsTerminal(), input.weight())) {
       Phases.mark("pool started");
+      workers = pool.processes(); // on a cluster: the members' workers, for the report
       result = WordCountJob.of(input, skipBadLines).execute(pool, bar);
       Phases.mark("job done");
     } catch (NoSuchFileException | AccessDeniedException e) {
