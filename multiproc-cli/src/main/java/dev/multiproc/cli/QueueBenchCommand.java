@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code multiproc bench queue}: {@link ProcessQueue} and {@link Pipe} against Python's {@code
- * multiprocessing.Queue} and {@code Pipe} ({@code bench/python/queue.py}, {@code spawn}), same
+ * multiprocessing.Queue} and {@code Pipe} ({@code bench/python/queue_pipe.py}, {@code spawn}), same
  * workloads, same run.
  *
  * <ul>
@@ -53,11 +53,11 @@ final class QueueBenchCommand implements Callable<Integer> {
     double latency = pipeLatencyMicros(roundTrips);
     Map<String, Double> python =
         PythonReference.runAll(
-            "queue.py", "--items", Integer.toString(items), "--warmup-rounds", Integer.toString(warmupRounds), "--round-trips", Integer.toString(roundTrips));
+            "queue_pipe.py", "--items", Integer.toString(items), "--warmup-rounds", Integer.toString(warmupRounds), "--round-trips", Integer.toString(roundTrips));
     Double pyThroughput = python.get("queue_throughput");
     Double pyLatency = python.get("pipe_latency_p50");
     if (pyThroughput == null || pyLatency == null) {
-      throw new IllegalStateException("python reference queue.py printed no queue_throughput / pipe_latency_p50");
+      throw new IllegalStateException("python reference queue_pipe.py printed no queue_throughput / pipe_latency_p50");
     }
     BenchReport report = new BenchReport();
     Map<String, Object> q = new LinkedHashMap<>();

@@ -2,7 +2,7 @@
 """Python reference for the `queue` benchmark group: multiprocessing.Queue throughput and
 multiprocessing.Pipe round-trip latency.
 
-Usage: queue.py [--items N] [--warmup-rounds W] [--round-trips R] [--method spawn|fork|forkserver]
+Usage: queue_pipe.py [--items N] [--warmup-rounds W] [--round-trips R] [--method spawn|fork|forkserver]
 Prints one JSON object:
   {"items": N, "round_trips": R, "queue_throughput": MSGS_PER_S, "pipe_latency_p50": MICROS}
 
@@ -13,25 +13,11 @@ to a child that echoes it back over a duplex Pipe, after R unmeasured ones. Run 
 `./multiproc bench queue`, which does the same with ProcessQueue and Pipe.
 """
 import sys
-
-if __name__ == "queue":
-    # This file shares its name with the standard library's `queue`, and its directory is on
-    # sys.path of every script here (and their spawned children): when imported as `queue`
-    # (multiprocessing does), load the real module and stand aside, so `import queue` gets it.
-    import importlib.util
-    import os
-    import sysconfig
-
-    _spec = importlib.util.spec_from_file_location("queue", os.path.join(sysconfig.get_paths()["stdlib"], "queue.py"))
-    _real = importlib.util.module_from_spec(_spec)
-    sys.modules["queue"] = _real
-    _spec.loader.exec_module(_real)
-else:
-    import argparse
-    import json
-    import multiprocessing as mp
-    import statistics
-    import time
+import argparse
+import json
+import multiprocessing as mp
+import statistics
+import time
 
 
 def producer(q, go, n, warmup_rounds):
