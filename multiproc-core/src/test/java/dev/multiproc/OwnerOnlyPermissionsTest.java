@@ -1,10 +1,12 @@
 package dev.multiproc;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.multiproc.connection.Listener;
 import dev.multiproc.queue.ProcessQueue;
 import dev.multiproc.shared.SharedInt;
+import dev.multiproc.shared.SharedMemoryException;
 import dev.multiproc.testing.NoLeftoverSegments;
 import java.net.UnixDomainSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -14,7 +16,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** Everything Multiproc creates for other processes to open is its owner's alone. */
+/** Everything Multiproc creates for other processes to open is its owner's alone; a missing /dev/shm is a clear error. */
 @ExtendWith(NoLeftoverSegments.class)
 class OwnerOnlyPermissionsTest {
   static String mode(Path path) throws Exception {
@@ -31,6 +33,25 @@ class OwnerOnlyPermissionsTest {
       assertThat(mode(Path.of("/dev/shm", queue.name()))).isEqualTo("rw-------");
     } finally {
       queue.close();
+    }
+  }
+
+  /** No tmpfs directory: a clear error that says what to do, not a crash later. */
+  @Test
+  void missingSharedMemoryDirectory_isAClearError() {
+    String previous = System.getProperty("multiproc.shm.dir");
+    System.setProperty("multiproc.shm.dir", "/nonexistent-multiproc-shm");
+    try {
+      assertThatThrownBy(() -> SharedInt.create(1))
+          .isInstanceOf(SharedMemoryException.class)
+          .hasMessageContaining("/nonexistent-multiproc-shm does not exist")
+          .hasMessageContaining("-Dmultiproc.shm.dir");
+    } finally {
+      if (previous == null) {
+        System.clearProperty("multiproc.shm.dir");
+      } else {
+        System.setProperty("multiproc.shm.dir", previous);
+      }
     }
   }
 

@@ -267,6 +267,11 @@ public final class Segment implements AutoCloseable {
   }
 
   private static void checkFreeSpace(Path dir, long bytes) {
+    if (!Files.isDirectory(dir)) {
+      throw new SharedMemoryException(
+          "shared memory needs a tmpfs directory, and " + dir + " does not exist: mount one there"
+              + " (mount -t tmpfs tmpfs /dev/shm) or name another with -Dmultiproc.shm.dir=<directory>");
+    }
     long usable;
     try {
       usable = Files.getFileStore(dir).getUsableSpace();
