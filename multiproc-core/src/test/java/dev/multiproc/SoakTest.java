@@ -77,6 +77,8 @@ class SoakTest {
         round(pool, total / rounds);
       }
       Thread.sleep(500); // recycled workers finish exiting
+      System.out.printf("soak: %,d tasks; fds %d -> %d, platform threads %d -> %d, heap after GC %,d -> %,d bytes, workers %d%n",
+          total, fds, openFileDescriptors(), threads, Thread.activeCount(), heap, usedHeapAfterGc(), pool.workerPids().size());
       assertThat(pool.workerPids()).hasSize(2);
       assertThat(openFileDescriptors()).as("open file descriptors").isLessThanOrEqualTo(fds + 4);
       assertThat(Thread.activeCount()).as("platform threads").isLessThanOrEqualTo(threads + 2);
