@@ -163,7 +163,7 @@ def main():
     parser.add_argument("--signals", default="KILL,TERM,STOP")
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--patience", type=float, default=10.0, help="seconds without progress that count as a hang")
-    parser.add_argument("--deadline", type=float, default=120.0, help="seconds a whole scenario may take")
+    parser.add_argument("--deadline", type=float, default=40.0, help="seconds a whole scenario may take")
     parser.add_argument("--scenario", choices=["pool", "executor"])
     args = parser.parse_args()
     signals = args.signals.split(",")

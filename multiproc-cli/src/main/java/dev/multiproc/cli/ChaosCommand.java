@@ -30,7 +30,9 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
       "Runs N tiny tasks on a pool while killing random workers (SIGKILL, SIGTERM, SIGSTOP) K times,",
-      "then checks from the results that no task was lost or duplicated and that the pool is whole again."
+      "then checks from the results that no task was lost or duplicated and that the pool is whole again.",
+      "With --python, also measures what Python's Pool and ProcessPoolExecutor do in the same scenario,",
+      "and in the other fault situations of docs/reliability.md (bench/python/chaos.py, faults.py)."
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:nothing lost or duplicated, pool restored", "1:a task was lost or duplicated, or the pool was not restored", "2:invalid usage"})
@@ -151,12 +153,21 @@ final class ChaosCommand implements Callable<Integer> {
     }
   }
 
-  /** Runs bench/python/chaos.py with the same parameters; returns the JSON object it prints. */
+  /**
+   * Runs bench/python/chaos.py with the same parameters, then bench/python/faults.py (Python's
+   * behaviour in the other fault situations of docs/reliability.md); returns both JSON objects.
+   */
   private String pythonScenario() throws java.io.IOException, InterruptedException {
-    List<String> command = List.of(PythonReference.python(), PythonReference.scriptsDirectory().resolve("chaos.py").toString(),
-        "--tasks", Integer.toString(tasks), "--kills", Integer.toString(kills), "--kill-interval-ms", Integer.toString(killIntervalMillis),
-        "--signals", String.join(",", signals), "--seed", Long.toString(seed));
-    Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    String chaos = runPython("chaos.py", "--tasks", Integer.toString(tasks), "--kills", Integer.toString(kills),
+        "--kill-interval-ms", Integer.toString(killIntervalMillis), "--signals", String.join(",", signals), "--seed", Long.toString(seed));
+    String faults = runPython("faults.py");
+    return "{\"chaos\": " + chaos + ", \"faults\": " + faults + "}";
+  }
+
+  private static String runPython(String script, String... args) throws java.io.IOException, InterruptedException {
+    List<String> command = new ArrayList<>(List.of(PythonReference.python(), PythonReference.scriptsDirectory().resolve(script).toString()));
+    command.addAll(List.of(args));
+    Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
     String out = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
     process.waitFor();
     return out.isEmpty() ? "null" : out;
