@@ -23,6 +23,8 @@ import signal
 import threading
 import time
 
+from process_groups import end_group
+
 SIGNALS = {"KILL": signal.SIGKILL, "TERM": signal.SIGTERM, "STOP": signal.SIGSTOP}
 
 
@@ -133,22 +135,12 @@ def scenario(name, args):
         return json.loads(out)
     except subprocess.TimeoutExpired as e:
         out = e.output or b""
-        for sig in (signal.SIGCONT, signal.SIGKILL):
-            try:
-                os.killpg(process.pid, sig)
-            except ProcessLookupError:
-                pass
-        process.wait()
+        end_group(process)
         if out.strip():  # it reported, then deadlocked shutting down
             result = json.loads(out.decode().splitlines()[0])
             result["what_happened"] += "; then terminate() deadlocked (a killed worker held the queue lock)"
             return result
-        for sig in (signal.SIGCONT, signal.SIGKILL):
-            try:
-                os.killpg(process.pid, sig)
-            except ProcessLookupError:
-                pass
-        process.wait()
+        end_group(process)
         return {"pool": name, "tasks": args.tasks, "completed": None, "failed": None, "lost": None, "duplicated": None,
                 "kills": None, "seconds": time.perf_counter() - started,
                 "what_happened": "deadlocked: no outcome within %d s (a worker killed while holding the pool's queue lock "

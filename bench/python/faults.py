@@ -12,6 +12,8 @@ import subprocess
 import sys
 import time
 
+from process_groups import end_group
+
 
 def sleep_forever(_=None):
     time.sleep(3600)
@@ -132,12 +134,7 @@ def main():
         except (json.JSONDecodeError, KeyError):
             outcome = "failed to run"
         finally:
-            for sig in (signal.SIGCONT, signal.SIGKILL):
-                try:
-                    os.killpg(process.pid, sig)
-                except ProcessLookupError:
-                    pass
-            process.wait()
+            end_group(process)
         results[name] = {"outcome": outcome, "seconds": round(time.perf_counter() - started, 2)}
     print(json.dumps(results))
 
