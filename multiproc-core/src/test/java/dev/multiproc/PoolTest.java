@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.multiproc.testing.NoStrayChildren;
+import dev.multiproc.testing.PoolWorkers;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -218,10 +219,7 @@ class PoolTest {
       for (int i = 0; i < 50; i++) {
         assertThat(others.get(i).get()).isEqualTo((long) i * i);
       }
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-      while (pool.workerPids().size() < 2 && System.nanoTime() < deadline) {
-        Thread.sleep(20);
-      }
+      PoolWorkers.await(pool, Duration.ofSeconds(20), pids -> pids.size() >= 2);
       assertThat(pool.workerPids()).hasSize(2).doesNotContain(victimPid);
       assertThat(pool.apply(() -> "still working")).isEqualTo("still working");
     }
@@ -450,10 +448,7 @@ class PoolTest {
       assertThat(ProcessHandle.of(pid)).isEmpty();
     }
     try (Pool pool = Pool.builder().processes(2).retries(2).heartbeatTimeout(Duration.ofMillis(800)).build()) {
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-      while (pool.workerPids().size() < 2 && System.nanoTime() < deadline) {
-        Thread.sleep(10);
-      }
+      PoolWorkers.await(pool, Duration.ofSeconds(20), pids -> pids.size() >= 2);
       List<Long> pids = new ArrayList<>(pool.workerPids());
       assertThat(pids).hasSize(2);
       CompletableFuture<String> task = pool.applyAsync(() -> {

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.multiproc.testing.NoStrayChildren;
+import dev.multiproc.testing.PoolWorkers;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -27,10 +29,7 @@ class ResourceLimitsTest {
   @Test
   void outOfMemoryInATask_failsThatTask_andRetiresTheWorker() throws Exception {
     try (Pool pool = Pool.builder().processes(2).jvmOptions("-Xmx48m").build()) {
-      long deadline = System.nanoTime() + 30_000_000_000L;
-      while (pool.workerPids().size() < 2 && System.nanoTime() < deadline) {
-        Thread.sleep(20);
-      }
+      PoolWorkers.await(pool, Duration.ofSeconds(30), pids -> pids.size() >= 2);
       List<Long> before = List.copyOf(pool.workerPids());
       List<CompletableFuture<Integer>> bystanders = new ArrayList<>();
       for (int i = 0; i < 50; i++) {
@@ -46,10 +45,7 @@ class ResourceLimitsTest {
         assertThat(bystanders.get(i).get()).isEqualTo(i);
       }
       // The worker that hit the error retires; the pool is whole again with fresh JVMs.
-      deadline = System.nanoTime() + 30_000_000_000L;
-      while ((pool.workerPids().size() < 2 || pool.workerPids().containsAll(before)) && System.nanoTime() < deadline) {
-        Thread.sleep(20); // the replacement is starting
-      }
+      PoolWorkers.await(pool, Duration.ofSeconds(30), pids -> pids.size() >= 2 && !pids.containsAll(before)); // a replacement is starting
       assertThat(pool.workerPids()).hasSize(2).isNotEqualTo(before); // one of them is a fresh JVM
     }
   }

@@ -165,9 +165,7 @@ final class ChaosCommand implements Callable<Integer> {
   }
 
   private static String runPython(String script, String... args) throws java.io.IOException, InterruptedException {
-    List<String> command = new ArrayList<>(List.of(PythonReference.python(), PythonReference.scriptsDirectory().resolve(script).toString()));
-    command.addAll(List.of(args));
-    Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    Process process = PythonReference.start(script, ProcessBuilder.Redirect.DISCARD, args);
     String out = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
     process.waitFor();
     return out.isEmpty() ? "null" : out;

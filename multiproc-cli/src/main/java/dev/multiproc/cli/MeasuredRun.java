@@ -6,8 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * One benchmark program run as a separate process, measured from the outside the same way for
@@ -21,8 +19,6 @@ import java.util.regex.Pattern;
  * @param output what the program printed on standard output
  */
 record MeasuredRun(double seconds, double peakMegabytes, String output) {
-  private static final Pattern NUMBER_FIELD = Pattern.compile("\"([A-Za-z0-9_]+)\"\\s*:\\s*(-?[0-9][0-9.eE+-]*)");
-
   static MeasuredRun of(List<String> command) throws IOException, InterruptedException {
     long started = System.nanoTime();
     Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
@@ -73,12 +69,11 @@ record MeasuredRun(double seconds, double peakMegabytes, String output) {
   }
 
   double field(String name) {
-    Matcher m = NUMBER_FIELD.matcher(output);
-    while (m.find()) {
-      if (m.group(1).equals(name)) {
-        return Double.parseDouble(m.group(2));
-      }
+    Double value = PythonReference.numbers(output).get(name);
+    if (value == null) {
+      throw new IllegalStateException("no \"" + name + "\" in the output: " + output);
     }
-    throw new IllegalStateException("no \"" + name + "\" in the output: " + output);
+    return value;
   }
+
 }

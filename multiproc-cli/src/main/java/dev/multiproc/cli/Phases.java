@@ -9,13 +9,17 @@ import java.time.Instant;
  */
 final class Phases {
   private static final boolean ENABLED = Boolean.getBoolean("multiproc.phases");
-  private static final Instant STARTED = ProcessHandle.current().info().startInstant().orElse(Instant.now());
 
   private Phases() {}
 
+  /** Read from /proc only when phases are printed: not on every command's start-up path. */
+  private static final class Start {
+    static final Instant INSTANT = ProcessHandle.current().info().startInstant().orElse(Instant.now());
+  }
+
   static void mark(String phase) {
     if (ENABLED) {
-      System.err.printf("[phase] %6d ms  %s (cpu %d ms)%n", Duration.between(STARTED, Instant.now()).toMillis(), phase,
+      System.err.printf("[phase] %6d ms  %s (cpu %d ms)%n", Duration.between(Start.INSTANT, Instant.now()).toMillis(), phase,
           ProcessHandle.current().info().totalCpuDuration().map(Duration::toMillis).orElse(-1L));
     }
   }

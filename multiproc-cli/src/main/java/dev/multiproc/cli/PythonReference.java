@@ -59,28 +59,67 @@ final class PythonReference {
    * @return field name to value
    */
   static java.util.Map<String, Double> runAll(String script, String... args) {
-    List<String> command = new ArrayList<>();
-    command.add(python());
-    command.add(scriptsDirectory().resolve(script).toString());
-    command.addAll(List.of(args));
     try {
-      Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+      Process process = start(script, ProcessBuilder.Redirect.INHERIT, args);
       String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       if (!process.waitFor(10, TimeUnit.MINUTES) || process.exitValue() != 0) {
         throw new IllegalStateException("python reference " + script + " failed: " + out);
       }
-      java.util.Map<String, Double> fields = new java.util.LinkedHashMap<>();
-      Matcher m = Pattern.compile("\"([A-Za-z0-9_]+)\"\\s*:\\s*(-?[0-9][-0-9.eE+]*)").matcher(out);
-      while (m.find()) {
-        fields.put(m.group(1), Double.parseDouble(m.group(2)));
-      }
-      return fields;
+      return numbers(out);
     } catch (IOException e) {
       throw new MissingToolException("cannot run python3 (" + e.getMessage() + "); install Python 3 to compare against it");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted", e);
     }
+  }
+
+  /**
+   * The command line that runs a reference script.
+   *
+   * @param script file name under {@code bench/python}
+   * @param args script arguments
+   * @return python, the script's path, the arguments
+   */
+  static List<String> command(String script, String... args) {
+    List<String> command = new ArrayList<>();
+    command.add(python());
+    command.add(scriptsDirectory().resolve(script).toString());
+    command.addAll(List.of(args));
+    return command;
+  }
+
+  /**
+   * Starts a reference script; the caller reads its standard output and waits for it.
+   *
+   * @param script file name under {@code bench/python}
+   * @param stderr where its standard error goes
+   * @param args script arguments
+   * @return the running script
+   */
+  static Process start(String script, ProcessBuilder.Redirect stderr, String... args) {
+    try {
+      return new ProcessBuilder(command(script, args)).redirectError(stderr).start();
+    } catch (IOException e) {
+      throw new MissingToolException("cannot run python3 (" + e.getMessage() + "); install Python 3 to compare against it");
+    }
+  }
+
+  private static final Pattern NUMBER_FIELD = Pattern.compile("\"([A-Za-z0-9_]+)\"\\s*:\\s*(-?[0-9][-0-9.eE+]*)");
+
+  /**
+   * Reads the numeric fields of the JSON object a program printed, at any depth.
+   *
+   * @param json the printed text
+   * @return field name to value, in order of first appearance; a repeated name keeps its last value
+   */
+  static java.util.Map<String, Double> numbers(String json) {
+    java.util.Map<String, Double> fields = new java.util.LinkedHashMap<>();
+    Matcher m = NUMBER_FIELD.matcher(json);
+    while (m.find()) {
+      fields.put(m.group(1), Double.parseDouble(m.group(2)));
+    }
+    return fields;
   }
 
   static String python() {

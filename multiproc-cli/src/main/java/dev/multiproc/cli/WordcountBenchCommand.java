@@ -56,8 +56,7 @@ final class WordcountBenchCommand implements Callable<Integer> {
         MultiprocCommand.class.getName(), "wordcount", input.toString(), "--workers", Integer.toString(workers), "--format", "json");
     List<String> baseline = List.of(javaBinary, "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-cp", classPath,
         HandWrittenWordCount.class.getName(), input.toString(), Integer.toString(workers));
-    List<String> python = List.of(PythonReference.python(), PythonReference.scriptsDirectory().resolve("wordcount.py").toString(),
-        input.toString(), "--workers", Integer.toString(workers));
+    List<String> python = PythonReference.command("wordcount.py", input.toString(), "--workers", Integer.toString(workers));
 
     MeasuredRun.of(multiproc); // warms the page cache and Multiproc's AOT cache for every contender alike
     List<MeasuredRun> ours = new ArrayList<>();

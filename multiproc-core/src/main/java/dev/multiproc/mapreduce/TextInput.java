@@ -144,13 +144,19 @@ public final class TextInput implements Input<Line> {
 
   @Override
   public Iterator<Split<Line>> splits(int parallelism) throws IOException {
-    long total = weight();
+    long[] lengths = new long[files.size()]; // one check and size per file, used for both the total and the ranges
+    long total = 0;
+    for (int i = 0; i < lengths.length; i++) {
+      lengths[i] = checkReadable(files.get(i));
+      total += lengths[i];
+    }
     long size = splitSize > 0
         ? splitSize
         : Math.clamp(total / Math.max(1, (long) parallelism * SPLITS_PER_WORKER), MIN_AUTO_SPLIT, MAX_AUTO_SPLIT);
     List<Split<Line>> splits = new ArrayList<>();
-    for (Path file : files) {
-      long length = Files.size(file);
+    for (int i = 0; i < lengths.length; i++) {
+      Path file = files.get(i);
+      long length = lengths[i];
       if (isGzip(file)) {
         splits.add(new TextSplit(file.toString(), 0, length, true));
         continue;
