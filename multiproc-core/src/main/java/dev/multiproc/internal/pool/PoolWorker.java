@@ -6,6 +6,7 @@ import dev.multiproc.WorkerCrashedException;
 import dev.multiproc.internal.launch.WorkerHandle;
 import dev.multiproc.internal.launch.WorkerLauncher;
 import dev.multiproc.internal.protocol.Message;
+import dev.multiproc.internal.worker.WorkerMain;
 import dev.multiproc.internal.protocol.Message.Cancel;
 import dev.multiproc.internal.protocol.Message.DumpThreads;
 import dev.multiproc.internal.protocol.Message.Heartbeat;
@@ -44,8 +45,6 @@ final class PoolWorker {
   private static final long PREFETCH_MAX_TASK_NANOS = 2_000_000;
   /** How long a timed-out task's worker gets to answer the thread-dump request. */
   private static final long DUMP_WAIT_MILLIS = 500;
-  /** WorkerMain's exit status when it retires after a task's VirtualMachineError. */
-  private static final int EXIT_RETIRED_AFTER_VM_ERROR = 72;
 
   enum State {
     STARTING,
@@ -360,7 +359,7 @@ final class PoolWorker {
     int exitCode = raw > 128 && raw <= 128 + 64 ? -(raw - 128) : raw;
     // A worker that retired after a VirtualMachineError (see WorkerMain) had answered the failing
     // task; with one task at a time, what else it held was queued, never started: run it elsewhere.
-    boolean retiredUnstarted = raw == EXIT_RETIRED_AFTER_VM_ERROR && pool.concurrency() == 1;
+    boolean retiredUnstarted = raw == WorkerMain.EXIT_VM_ERROR && pool.concurrency() == 1;
     for (PendingTask task : inFlight.values()) {
       inFlight.remove(task.id);
       if (retiredUnstarted && !task.outcome.isDone()) {

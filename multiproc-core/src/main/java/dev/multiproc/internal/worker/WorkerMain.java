@@ -61,8 +61,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class WorkerMain {
   private static final int EXIT_TASK_FAILED = 1;
   private static final int EXIT_PROTOCOL_ERROR = 71;
-  /** A task threw a VirtualMachineError: the worker's JVM is no longer trusted. */
-  private static final int EXIT_VM_ERROR = 72;
+  /** A task threw a VirtualMachineError: the worker's JVM is no longer trusted (the pool re-queues what it held). */
+  public static final int EXIT_VM_ERROR = 72;
   private static final int MAX_DUMP_CHARS = 256 * 1024;
   /** Exit status of a worker whose parent vanished; nobody observes it but the kernel. */
   private static final int EXIT_PARENT_GONE = 70;
