@@ -15,6 +15,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The default backend: this machine's worker JVMs, supervised by a {@link PoolEngine}. Encodes
@@ -26,6 +27,13 @@ final class LocalBackend implements PoolBackend {
   private final ValueEncoding encoding;
   private final int processes;
   private final Executor callbacks = runnable -> Thread.ofVirtual().name("multiproc-callback").start(runnable);
+  /**
+   * Futures handed out and not yet completed. Results reach them through a hop to a callback
+   * thread, after the engine has finished with the task: termination waits for these too, so a
+   * caller that saw {@code awaitTermination} return true finds every future completed.
+   */
+  private final Object undeliveredLock = new Object();
+  private long undelivered;
 
   LocalBackend(PoolEngine engine, ValueEncoding encoding, int processes) {
     this.engine = engine;
@@ -39,6 +47,9 @@ final class LocalBackend implements PoolBackend {
     byte[] payload = encoding.encode(task); // not serializable: fails here, nothing queued
     CompletableFuture<byte[]> raw = engine.submit(payload, timeout);
     CompletableFuture<R> result = new CompletableFuture<>();
+    synchronized (undeliveredLock) {
+      undelivered++;
+    }
     raw.whenCompleteAsync(
         (bytes, error) -> {
           if (error != null) {
@@ -56,6 +67,11 @@ final class LocalBackend implements PoolBackend {
         callbacks);
     result.whenComplete(
         (r, e) -> {
+          synchronized (undeliveredLock) {
+            if (--undelivered == 0) {
+              undeliveredLock.notifyAll();
+            }
+          }
           if (e instanceof CancellationException) {
             raw.cancel(true);
           }
@@ -135,7 +151,20 @@ final class LocalBackend implements PoolBackend {
 
   @Override
   public boolean awaitTermination(Duration timeout) throws InterruptedException {
-    return engine.awaitTermination(timeout);
+    long deadline = System.nanoTime() + timeout.toNanos();
+    if (!engine.awaitTermination(timeout)) {
+      return false;
+    }
+    synchronized (undeliveredLock) {
+      while (undelivered > 0) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        TimeUnit.NANOSECONDS.timedWait(undeliveredLock, left);
+      }
+    }
+    return true;
   }
 
   @Override
@@ -145,7 +174,12 @@ final class LocalBackend implements PoolBackend {
 
   @Override
   public boolean isTerminated() {
-    return engine.isTerminated();
+    if (!engine.isTerminated()) {
+      return false;
+    }
+    synchronized (undeliveredLock) {
+      return undelivered == 0;
+    }
   }
 
   @Override
