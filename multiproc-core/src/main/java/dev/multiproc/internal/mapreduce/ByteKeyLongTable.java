@@ -174,6 +174,11 @@ public final class ByteKeyLongTable {
     return size;
   }
 
+  /** {@return the bytes the keys take in the arena, a 4-byte length included per key} */
+  public int arenaBytes() {
+    return arenaSize;
+  }
+
   /** {@return the sum of every amount added} */
   public long total() {
     return total;

@@ -57,6 +57,14 @@ public final class PoolEngine {
   private final int retries;
   private final Duration heartbeatTimeout;
   private final LinkedBlockingDeque<PendingTask> queue = new LinkedBlockingDeque<>();
+
+  /**
+   * Put at the end of the queue by {@link #close()}, one per worker: a dispatcher waiting for a
+   * task wakes at once and sees the pool closing, rather than at its next poll timeout (which made
+   * every close of an idle pool take up to 50 ms longer). Never run; skipped wherever tasks are
+   * counted.
+   */
+  private static final PendingTask WAKE_UP = new PendingTask(-1, new byte[0], null);
   private final Set<PoolWorker> workers = ConcurrentHashMap.newKeySet();
   private final Set<PoolWorker> recycled = ConcurrentHashMap.newKeySet();
   private final AtomicLong taskIds = new AtomicLong(1);
@@ -159,6 +167,9 @@ public final class PoolEngine {
   public void close() {
     if (state == State.RUNNING) {
       state = State.CLOSING;
+      for (int i = 0; i < workers.size(); i++) {
+        queue.add(WAKE_UP);
+      }
     }
     checkAllGone();
   }
@@ -249,19 +260,18 @@ public final class PoolEngine {
   /** The next task for {@code worker}, or null when it should stop (pool closing and drained, terminated, broken). */
   PendingTask takeTask(PoolWorker worker) throws InterruptedException {
     while (true) {
-      State s = state;
-      if (s == State.TERMINATED || s == State.BROKEN) {
+      if (state == State.TERMINATED || state == State.BROKEN) {
         return null;
       }
       PendingTask task = queue.poll(50, TimeUnit.MILLISECONDS);
-      if (task != null) {
+      if (task != null && task != WAKE_UP) {
         if (state == State.TERMINATED || state == State.BROKEN) {
           requeue(task); // fails it: terminate()'s sweep of the queue may already have run
           return null;
         }
         return task;
       }
-      if (s == State.CLOSING && queue.isEmpty()) {
+      if (state == State.CLOSING && !hasQueuedTasks()) {
         return null;
       }
     }
@@ -317,7 +327,17 @@ public final class PoolEngine {
   }
 
   private boolean needsWorkers() {
-    return state == State.RUNNING || (state == State.CLOSING && !queue.isEmpty());
+    return state == State.RUNNING || (state == State.CLOSING && hasQueuedTasks());
+  }
+
+  /** Whether a real task (not a {@link #WAKE_UP}) is queued. */
+  private boolean hasQueuedTasks() {
+    for (PendingTask task : queue) {
+      if (task != WAKE_UP) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private void startWorker() {
@@ -340,7 +360,9 @@ public final class PoolEngine {
   private void failQueued(Throwable failure) {
     PendingTask task;
     while ((task = queue.poll()) != null) {
-      task.outcome.completeExceptionally(failure);
+      if (task != WAKE_UP) {
+        task.outcome.completeExceptionally(failure);
+      }
     }
   }
 
