@@ -1,11 +1,8 @@
 package dev.multiproc.cli;
 
+import dev.multiproc.mapreduce.ColumnSum;
 import dev.multiproc.mapreduce.CountTable;
-import dev.multiproc.mapreduce.CountingMapper;
-import dev.multiproc.mapreduce.Fields;
 import dev.multiproc.mapreduce.Job;
-import dev.multiproc.mapreduce.Line;
-import dev.multiproc.mapreduce.MalformedRecordException;
 import dev.multiproc.mapreduce.TextInput;
 
 /**
@@ -18,17 +15,7 @@ final class WordCountJob {
    * numeric match count (the year and volume count are not read, as in the Python reference); an
    * empty line is ignored.
    */
-  static final CountingMapper<Line> MATCHES_PER_WORD = (line, counts) -> {
-    if (line.isEmpty()) {
-      return;
-    }
-    Fields fields = line.split('\t');
-    fields.requireCount(4);
-    if (fields.length(0) == 0) {
-      throw new MalformedRecordException("empty word");
-    }
-    counts.add(fields, 0, fields.parseLong(2));
-  };
+  static final ColumnSum MATCHES_PER_WORD = ColumnSum.of('\t', 4, 0, 2);
 
   private WordCountJob() {}
 

@@ -1,6 +1,8 @@
 package dev.multiproc.cli;
 
+import dev.multiproc.ChildProcess;
 import dev.multiproc.Pool;
+import dev.multiproc.function.SerializableCallable;
 import dev.multiproc.hazelcast.ClusterConfig;
 import dev.multiproc.hazelcast.ClusterPool;
 import dev.multiproc.mapreduce.CountTable;
@@ -16,6 +18,7 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -158,7 +161,21 @@ final class WordcountCommand implements Callable<Integer> {
       err.printf(Locale.ROOT, "multiproc wordcount: skipped %d malformed lines, e.g.%n", result.stats().malformedRecords());
       result.stats().malformedSamples().forEach(sample -> err.println("  " + sample));
     }
+    if (cluster.isEmpty()) {
+      finishWorkerStartupCache();
+    }
     return 0;
+  }
+
+  /**
+   * The first run after a new build (or with new worker options) starts training the workers'
+   * start-up cache (AOT) in the background, and a word count is usually over before the cache is
+   * written: every later run would start cold again. So a run without a cache waits for it, once,
+   * after printing its answer (a few seconds); later runs find it and return at once.
+   */
+  private void finishWorkerStartupCache() {
+    SerializableCallable<Object> noop = () -> null;
+    ChildProcess.prepareStartupCache(ChildProcess.builder(noop).jvmOptions(workerJvmOptions.toArray(String[]::new)), Duration.ofSeconds(20));
   }
 
   private static int noInput(PrintStream err, IOException e) {

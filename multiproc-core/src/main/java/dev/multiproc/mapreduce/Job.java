@@ -97,8 +97,10 @@ public final class Job<R> {
   }
 
   /**
-   * Sets how many hash partitions the reduce has: the number of reduce tasks. By default, one per
-   * pool worker.
+   * Sets how many hash partitions the reduce has: the number of reduce tasks. By default, four per
+   * pool worker: each reduce table is smaller (kinder to the CPU caches), and one partition's pieces
+   * travel to a worker while another's are merged (measured: a 335 MB word count's reduce went from
+   * ~300 to ~250 ms against one per worker).
    *
    * @param count at least 1
    * @return a new job
@@ -163,7 +165,7 @@ public final class Job<R> {
   public JobResult<R> execute(Pool pool, JobListener listener) throws IOException, InterruptedException {
     Objects.requireNonNull(pool, "pool");
     Objects.requireNonNull(listener, "listener");
-    int partitionCount = partitions > 0 ? partitions : pool.processes();
+    int partitionCount = partitions > 0 ? partitions : 4 * pool.processes();
     return new JobRunner<>(definition, pool, partitionCount, skipMalformed, maxAttempts, listener).run();
   }
 }

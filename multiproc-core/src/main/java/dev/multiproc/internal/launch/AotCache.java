@@ -183,7 +183,7 @@ public final class AotCache {
             public void onChannelEnd(IOException error) {}
           });
       ValueEncoding encoding = new ValueEncoding(Codecs.instantiate(spec.codecClass()));
-      worker.send(new RunTask(0, true, encoding.encode(WarmUp.task(spec.codecClass(), sample))));
+      worker.send(new RunTask(0, true, encoding.encode(WarmUp.task(spec.codecClass(), sample, true))));
       if (!worker.process().waitFor(1, TimeUnit.MINUTES) || !Files.isRegularFile(configuration)) {
         worker.kill();
         throw new IOException("training run recorded no configuration (exit " + worker.process().exitValue() + ")");

@@ -118,7 +118,7 @@ public final class StandbyProcesses {
         });
     try {
       ValueEncoding encoding = new ValueEncoding(Codecs.instantiate(spec.codecClass()));
-      worker.send(new RunTask(0, false, encoding.encode(WarmUp.task(spec.codecClass(), sample))));
+      worker.send(new RunTask(0, false, encoding.encode(WarmUp.task(spec.codecClass(), sample, false))));
       return warmed.get(spec.startTimeout().toMillis(), TimeUnit.MILLISECONDS);
     } catch (Exception e) {
       return false;
