@@ -50,10 +50,13 @@ final class WordcountBenchCommand implements Callable<Integer> {
     double megabytes = Files.size(input) / 1e6;
     String javaBinary = ProcessHandle.current().info().command().orElse("java");
     String classPath = System.getProperty("java.class.path");
-    // Exactly what ./multiproc wordcount runs (see the launcher: the coordinating parent is C1-only).
-    List<String> multiproc = List.of(javaBinary, "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-Xshare:auto", "-XX:TieredStopAtLevel=1",
-        "-Dmultiproc.home=" + System.getProperty("multiproc.home", "."), "-cp", classPath,
-        MultiprocCommand.class.getName(), "wordcount", input.toString(), "--workers", Integer.toString(workers), "--format", "json");
+    // Exactly what ./multiproc wordcount runs (see the launcher: the coordinating parent is C1-only,
+    // and uses the tool's AOT cache when the launcher has one).
+    String cliCache = System.getProperty("multiproc.cli.aot");
+    List<String> multiproc = new ArrayList<>(List.of(javaBinary, "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC"));
+    multiproc.addAll(cliCache != null ? List.of("-XX:AOTCache=" + cliCache, "-Xlog:aot=off", "-Xlog:cds=off") : List.of("-Xshare:auto"));
+    multiproc.addAll(List.of("-XX:TieredStopAtLevel=1", "-Dmultiproc.home=" + System.getProperty("multiproc.home", "."), "-cp", classPath,
+        MultiprocCommand.class.getName(), "wordcount", input.toString(), "--workers", Integer.toString(workers), "--format", "json"));
     List<String> baseline = List.of(javaBinary, "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-cp", classPath,
         HandWrittenWordCount.class.getName(), input.toString(), Integer.toString(workers));
     List<String> python = PythonReference.command("wordcount.py", input.toString(), "--workers", Integer.toString(workers));
