@@ -135,6 +135,9 @@ public final class AotCache {
     if (Files.isRegularFile(cache)) {
       return true;
     }
+    if (failedRecently(dir, key)) {
+      return false; // a caller that prepares on every run (the word count) must not pay for a broken training each time
+    }
     try {
       return startTraining(spec, dir, key, cache, sample).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
@@ -197,6 +200,7 @@ public final class AotCache {
       ChildRegistry.add(assembly);
       if (!assembly.waitFor(2, TimeUnit.MINUTES)) {
         assembly.destroyForcibly();
+        markFailed(dir, cache);
         return false;
       }
       if (assembly.exitValue() != 0 || !Files.isRegularFile(partial)) {
@@ -204,12 +208,14 @@ public final class AotCache {
       }
       Files.move(partial, cache, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       deleteQuietly(dir.resolve(cache.getFileName().toString().replace(".aot", ".attempt")));
+      deleteQuietly(dir.resolve(cache.getFileName().toString().replace(".aot", ".failed")));
       return true;
     } catch (IOException | RuntimeException e) {
       // No cache: workers start a little slower, nothing else changes.
       if (Boolean.getBoolean("multiproc.debug")) {
         System.err.println("multiproc: AOT cache training failed: " + e);
       }
+      markFailed(dir, cache);
       return false;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -221,6 +227,27 @@ public final class AotCache {
     }
   }
 
+  /**
+   * Notes that a training for this cache failed on its own (not one killed by its parent's exit,
+   * which never gets here), so {@link #prepare} does not start another for {@link #RETRY_AFTER}.
+   */
+  private static void markFailed(Path dir, Path cache) {
+    try {
+      Files.writeString(dir.resolve(cache.getFileName().toString().replace(".aot", ".failed")), Long.toString(ProcessHandle.current().pid()));
+    } catch (IOException e) {
+      // an unwritable cache directory: the next prepare fails fast at createDirectories anyway
+    }
+  }
+
+  private static boolean failedRecently(Path dir, String key) {
+    Path marker = dir.resolve(key + ".failed");
+    try {
+      return Files.exists(marker) && Files.getLastModifiedTime(marker).toMillis() > System.currentTimeMillis() - RETRY_AFTER.toMillis();
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
   /** Removes temporary files of trainings that died, and all but the newest caches. */
   private static void removeLeftovers(Path dir) throws IOException {
     long staleBefore = System.currentTimeMillis() - TimeUnit.MINUTES.toMillis(10);
@@ -228,7 +255,7 @@ public final class AotCache {
     try (var files = Files.list(dir)) {
       for (Path file : (Iterable<Path>) files::iterator) {
         String name = file.getFileName().toString();
-        if (name.endsWith(".tmp") || name.contains(".tmp.") || name.endsWith(".attempt")) {
+        if (name.endsWith(".tmp") || name.contains(".tmp.") || name.endsWith(".attempt") || name.endsWith(".failed")) {
           if (Files.getLastModifiedTime(file).toMillis() < staleBefore) {
             deleteQuietly(file);
           }
