@@ -8,8 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
@@ -292,34 +290,45 @@ public final class AotCache {
     return base.resolve("multiproc").resolve("aot");
   }
 
+  /**
+   * The cache's name: a 128-bit hash of everything the cache depends on. Not a cryptographic
+   * digest on purpose: nobody chooses these inputs to collide, and MessageDigest would initialize
+   * the security provider framework (~20 ms of a cold JVM) before the first worker can start.
+   */
   private static String key(LaunchSpec spec) {
-    try {
-      MessageDigest digest = MessageDigest.getInstance("SHA-256");
-      List<String> parts = new ArrayList<>();
-      parts.add(System.getProperty("java.home"));
-      parts.add(System.getProperty("java.vm.version"));
-      // Every jar's size and modification time: the JVM does not re-validate every class path
-      // entry of an AOT cache (we saw a rebuilt jar's stale classes served), so a changed jar must
-      // mean a different cache.
-      for (String entry : JvmCommandLine.classPath().split(java.io.File.pathSeparator)) {
-        Path path = Path.of(entry);
-        parts.add(entry);
-        try {
-          parts.add(Files.size(path) + "@" + Files.getLastModifiedTime(path).toMillis());
-        } catch (IOException e) {
-          parts.add("missing");
-        }
+    List<String> parts = new ArrayList<>();
+    parts.add(System.getProperty("java.home"));
+    parts.add(System.getProperty("java.vm.version"));
+    // Every jar's size and modification time: the JVM does not re-validate every class path
+    // entry of an AOT cache (we saw a rebuilt jar's stale classes served), so a changed jar must
+    // mean a different cache.
+    for (String entry : JvmCommandLine.classPath().split(java.io.File.pathSeparator)) {
+      Path path = Path.of(entry);
+      parts.add(entry);
+      try {
+        parts.add(Files.size(path) + "@" + Files.getLastModifiedTime(path).toMillis());
+      } catch (IOException e) {
+        parts.add("missing");
       }
-      parts.add(String.join("\u0000", spec.jvmOptions()));
-      parts.add(spec.codecClass());
-      for (String part : parts) {
-        digest.update(part.getBytes(StandardCharsets.UTF_8));
-        digest.update((byte) 0);
-      }
-      return HexFormat.of().formatHex(digest.digest(), 0, 16);
-    } catch (NoSuchAlgorithmException e) {
-      throw new AssertionError("SHA-256 is always present", e);
     }
+    parts.add(String.join("\u0000", spec.jvmOptions()));
+    parts.add(spec.codecClass());
+    long fnv = 0xCBF29CE484222325L; // FNV-1a, 64 bits
+    long mixed = 0x9E3779B97F4A7C15L; // an independent multiply-xorshift lane
+    for (String part : parts) {
+      for (byte b : (part + "\u0000").getBytes(StandardCharsets.UTF_8)) {
+        fnv = (fnv ^ (b & 0xFF)) * 0x100000001B3L;
+        mixed = (mixed + (b & 0xFF)) * 0xBF58476D1CE4E5B9L;
+        mixed ^= mixed >>> 31;
+      }
+    }
+    return HexFormat.of().toHexDigits(finish(fnv)) + HexFormat.of().toHexDigits(finish(mixed));
   }
 
+  /** SplitMix64's finalizer: every input bit reaches every output bit. */
+  private static long finish(long h) {
+    h = (h ^ (h >>> 30)) * 0xBF58476D1CE4E5B9L;
+    h = (h ^ (h >>> 27)) * 0x94D049BB133111EBL;
+    return h ^ (h >>> 31);
+  }
 }

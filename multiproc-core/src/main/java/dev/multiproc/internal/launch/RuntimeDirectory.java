@@ -5,7 +5,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.stream.Stream;
@@ -33,7 +32,7 @@ final class RuntimeDirectory {
     Path base = base();
     reclaimStale(base);
     byte[] random = new byte[6];
-    new SecureRandom().nextBytes(random);
+    KernelRandom.fill(random);
     Path dir = base.resolve(PREFIX + ProcessHandle.current().pid() + "-" + HexFormat.of().formatHex(random));
     try {
       Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));

@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -28,7 +27,6 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class WorkerLauncher {
   private static final AtomicLong WORKER_IDS = new AtomicLong();
-  private static final SecureRandom RANDOM = new SecureRandom();
 
   private WorkerLauncher() {}
 
@@ -50,7 +48,7 @@ public final class WorkerLauncher {
       LaunchSpec spec, String displayName, List<String> extraOptions, boolean discardOutput, Message first) {
     String workerId = "w" + WORKER_IDS.incrementAndGet();
     byte[] secret = new byte[FrameDescriptor.SECRET_BYTES];
-    RANDOM.nextBytes(secret);
+    KernelRandom.fill(secret);
     Path upFifo = RuntimeDirectory.get().resolve(workerId + ".up");
     try {
       Fifo.create(upFifo);
