@@ -277,6 +277,29 @@ public final class PoolEngine {
     }
   }
 
+  /**
+   * A queued task if there is one right now, else null: never waits. A dispatcher that took a task
+   * takes more this way while its worker has free slots, to send them in one write.
+   */
+  PendingTask pollTask() {
+    if (state == State.TERMINATED || state == State.BROKEN) {
+      return null;
+    }
+    PendingTask task = queue.pollFirst();
+    if (task == null) {
+      return null;
+    }
+    if (task == WAKE_UP) {
+      queue.offerFirst(task); // still owed to a dispatcher waiting in takeTask
+      return null;
+    }
+    if (state == State.TERMINATED || state == State.BROKEN) {
+      requeue(task); // fails it: terminate()'s sweep of the queue may already have run
+      return null;
+    }
+    return task;
+  }
+
   /** Puts back a task a worker took but could not deliver; it goes first. */
   void requeue(PendingTask task) {
     task.runningOn = null;

@@ -16,6 +16,8 @@ import dev.multiproc.internal.protocol.Message.TaskFailure;
 import dev.multiproc.internal.protocol.Message.TaskResult;
 import dev.multiproc.internal.protocol.Message.ThreadDump;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
@@ -156,27 +158,16 @@ final class PoolWorker {
           capacity.release();
           continue;
         }
-        task.runningOn = this;
-        inFlight.put(task.id, task);
-        if (state == State.DEAD) { // died while we were taking it: nobody will fail it here
-          inFlight.remove(task.id);
-          pool.requeue(task);
+        if (!claim(task)) { // died while we were taking it: nobody will fail it here
           break;
         }
+        List<PendingTask> batch = new ArrayList<>(2);
+        batch.add(task);
+        takeMoreWhileSlotsAreFree(batch);
         state = State.BUSY;
-        tasksTaken++;
-        task.sentNanos = System.nanoTime();
-        try {
-          handle.send(new RunTask(task.id, false, task.payload));
-        } catch (IOException e) {
-          // Never delivered: give it to another worker (onTerminated may have run already).
-          if (inFlight.remove(task.id) != null) {
-            pool.requeue(task);
-          }
+        tasksTaken += batch.size();
+        if (!sendBatch(batch)) {
           break;
-        }
-        if (task.timeout != null) {
-          pool.scheduler().schedule(() -> onDeadline(task), task.timeout.toNanos(), TimeUnit.NANOSECONDS);
         }
         if (pool.maxTasksPerChild() > 0 && tasksTaken >= pool.maxTasksPerChild()) {
           state = State.RECYCLING;
@@ -196,6 +187,76 @@ final class PoolWorker {
       }
       handle.release();
     }
+  }
+
+  /** Marks a task as this worker's; false (and the task re-queued) if the worker died meanwhile. */
+  private boolean claim(PendingTask task) {
+    task.runningOn = this;
+    inFlight.put(task.id, task);
+    if (state == State.DEAD) {
+      inFlight.remove(task.id);
+      pool.requeue(task);
+      return false;
+    }
+    return true;
+  }
+
+  /**
+   * Adds to the batch the tasks already queued that this worker may hold now (never waiting): they
+   * leave in one write, and the worker reads them in one read. Not for recycling workers, which
+   * count every task they take.
+   */
+  private void takeMoreWhileSlotsAreFree(List<PendingTask> batch) {
+    if (pool.maxTasksPerChild() > 0) {
+      return;
+    }
+    while (!cancelling && inFlight.size() < pool.concurrency() + allowedPrefetch() && capacity.tryAcquire()) {
+      PendingTask more = pool.pollTask();
+      if (more == null) {
+        capacity.release();
+        return;
+      }
+      if (more.outcome.isDone()) { // cancelled while queued
+        capacity.release();
+        continue;
+      }
+      if (!claim(more)) {
+        capacity.release();
+        return;
+      }
+      batch.add(more);
+    }
+  }
+
+  /** Sends claimed tasks; false if the channel broke (they went back to the queue). */
+  private boolean sendBatch(List<PendingTask> batch) {
+    List<RunTask> messages = new ArrayList<>(batch.size());
+    long now = System.nanoTime();
+    for (PendingTask task : batch) {
+      task.sentNanos = now;
+      messages.add(new RunTask(task.id, false, task.payload));
+    }
+    try {
+      if (messages.size() == 1) {
+        handle.send(messages.getFirst());
+      } else {
+        handle.sendAll(messages);
+      }
+    } catch (IOException e) {
+      // Never delivered: give them to another worker (onTerminated may have run already).
+      for (PendingTask task : batch) {
+        if (inFlight.remove(task.id) != null) {
+          pool.requeue(task);
+        }
+      }
+      return false;
+    }
+    for (PendingTask task : batch) {
+      if (task.timeout != null) {
+        pool.scheduler().schedule(() -> onDeadline(task), task.timeout.toNanos(), TimeUnit.NANOSECONDS);
+      }
+    }
+    return true;
   }
 
   /*

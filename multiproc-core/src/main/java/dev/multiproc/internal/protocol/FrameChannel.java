@@ -59,11 +59,7 @@ public final class FrameChannel implements AutoCloseable {
    * @throws IOException if the stream fails
    */
   public void send(Message message) throws IOException {
-    long length = MessageCodec.frameLength(message); // checked before any buffer exists
-    if (length > maxFrameBytes) {
-      throw new FrameTooLargeException(length, maxFrameBytes);
-    }
-    ByteBuffer frame = MessageCodec.encode(message);
+    ByteBuffer frame = frame(message);
     writeLock.lock();
     try {
       out.write(frame.array(), frame.arrayOffset() + frame.position(), frame.remaining());
@@ -71,6 +67,39 @@ public final class FrameChannel implements AutoCloseable {
     } finally {
       writeLock.unlock();
     }
+  }
+
+  /**
+   * Sends several messages with one flush: over a buffered stream, small frames then leave in one
+   * write system call instead of one each (a pool's dispatcher sends the tasks it takes at once
+   * this way; the syscall and the peer's wake-up per frame were most of a tiny task's cost).
+   *
+   * @param messages the messages, in order
+   * @throws FrameTooLargeException if one of their frames exceeds the limit (nothing is sent)
+   * @throws IOException if the stream fails
+   */
+  public void sendAll(java.util.List<? extends Message> messages) throws IOException {
+    ByteBuffer[] frames = new ByteBuffer[messages.size()];
+    for (int i = 0; i < frames.length; i++) {
+      frames[i] = frame(messages.get(i));
+    }
+    writeLock.lock();
+    try {
+      for (ByteBuffer frame : frames) {
+        out.write(frame.array(), frame.arrayOffset() + frame.position(), frame.remaining());
+      }
+      out.flush();
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  private ByteBuffer frame(Message message) throws FrameTooLargeException {
+    long length = MessageCodec.frameLength(message); // checked before any buffer exists
+    if (length > maxFrameBytes) {
+      throw new FrameTooLargeException(length, maxFrameBytes);
+    }
+    return MessageCodec.encode(message);
   }
 
   /**

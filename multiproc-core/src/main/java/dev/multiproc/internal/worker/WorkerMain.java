@@ -17,6 +17,7 @@ import dev.multiproc.internal.protocol.Message.Shutdown;
 import dev.multiproc.internal.protocol.Message.Signalled;
 import dev.multiproc.internal.protocol.Message.TaskResult;
 import dev.multiproc.internal.protocol.Message.ThreadDump;
+import java.io.BufferedInputStream;
 import java.io.EOFException;
 import java.io.FileInputStream;
 import java.io.FileDescriptor;
@@ -127,7 +128,11 @@ public final class WorkerMain {
     // Read-write: a FIFO opened for writing alone blocks until a reader appears, and a parent
     // that died meanwhile would never appear. Parent death is seen on stdin instead.
     RandomAccessFile fifo = new RandomAccessFile(upFifo, "rw");
-    FrameChannel channel = new FrameChannel(stdin, new FileOutputStream(fifo.getFD()), maxFrameBytes);
+    // Buffered stdin (a class every JVM has loaded for System.in): one read takes every frame the
+    // parent sent meanwhile, where an unbuffered stream costs two reads per frame. Only the thread
+    // holding readToken reads, so the buffer is never shared by two readers at once.
+    FrameChannel channel =
+        new FrameChannel(new BufferedInputStream(stdin, 64 * 1024), new FileOutputStream(fifo.getFD()), maxFrameBytes);
     channel.send(new Hello(workerId, secret, ProcessHandle.current().pid()));
     Codec codec = (Codec) Class.forName(codecClass).getConstructor().newInstance();
     WorkerMain worker = new WorkerMain(channel, ValueEncoding.forTasksFromParent(codec), concurrency);

@@ -197,6 +197,24 @@ class FrameChannelTest {
     assertThat(new FrameChannel(new MemoryChannel(wire.written(), 4096), LIMIT).receive()).isEqualTo(new Heartbeat(42));
   }
 
+  /** sendAll delivers its messages intact and in order; one oversized message among them means nothing is written. */
+  @Test
+  void sendAll_deliversInOrder_andAnOversizedMessageSendsNothing() throws IOException {
+    MemoryChannel wire = new MemoryChannel(new byte[0], 4096);
+    FrameChannel sender = new FrameChannel(wire, LIMIT);
+
+    assertThatThrownBy(() -> sender.sendAll(List.of(new Heartbeat(1), new RunTask(2, false, new byte[LIMIT]))))
+        .isInstanceOf(FrameTooLargeException.class);
+    assertThat(wire.written()).isEmpty();
+
+    List<Message> batch = List.of(new RunTask(1, false, payload(1, 1)), new Heartbeat(7), new RunTask(2, false, payload(2, 5)));
+    sender.sendAll(batch);
+    FrameChannel receiver = new FrameChannel(new MemoryChannel(wire.written(), 4096), LIMIT);
+    for (Message expected : batch) {
+      assertThat(receiver.receive()).isEqualTo(expected);
+    }
+  }
+
   /** As FrameChannel's Javadoc promises, an oversized message is refused before its frame buffer is allocated on the sending side too. */
   @Test
   void send_frameOverLimit_isRefusedBeforeFrameBufferIsAllocated() {
