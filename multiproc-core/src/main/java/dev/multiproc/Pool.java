@@ -515,15 +515,19 @@ public final class Pool implements AutoCloseable {
   }
 
   private <T, R> CompletableFuture<List<R>> submitChunk(SerializableFunction<T, R> function, ArrayList<T> chunk) {
-    return submit(
+    SerializableCallable<List<R>> task =
         () -> {
           List<R> out = new ArrayList<>(chunk.size());
           for (T item : chunk) {
             out.add(function.apply(item));
           }
           return out;
-        },
-        taskTimeout);
+        };
+    if (retries == 0 && backend instanceof LocalBackend local) {
+      // Only map's own assembly depends on a chunk's future: no callback to keep off the reader thread.
+      return local.submit(task, taskTimeout, true);
+    }
+    return submit(task, taskTimeout);
   }
 
   /** One future for the concatenation of the chunks' results, in chunk order. */

@@ -74,6 +74,48 @@ class PoolTest {
     }
   }
 
+  /**
+   * Results are delivered on the reader thread when nothing depends on their future, but a stage
+   * or an allOf waiting on one still runs on a virtual thread, and a slow one delays no other
+   * result.
+   */
+  @Test
+  void dependentStages_runOffTheReaderThread_andDelayNoOtherResult() throws Exception {
+    try (Pool pool = Pool.create(1)) {
+      CountDownLatch release = new CountDownLatch(1);
+      CompletableFuture<Integer> slow = pool.applyAsync(() -> {
+        Thread.sleep(200);
+        return 1;
+      });
+      CompletableFuture<Boolean> stageThread = slow.thenApply(r -> Thread.currentThread().isVirtual());
+      CompletableFuture<Boolean> blocked = slow.thenApply(r -> {
+        try {
+          return release.await(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          throw new IllegalStateException(e);
+        }
+      });
+      CompletableFuture<Boolean> allOfThread =
+          CompletableFuture.allOf(slow).thenApply(v -> Thread.currentThread().isVirtual());
+      CompletableFuture<Integer> next = pool.applyAsync(() -> 2);
+      // The same worker's next result arrives while a stage of the previous one is still blocked.
+      assertThat(next.get(30, TimeUnit.SECONDS)).isEqualTo(2);
+      assertThat(blocked).isNotDone();
+      release.countDown();
+      assertThat(stageThread.get(30, TimeUnit.SECONDS)).isTrue();
+      assertThat(allOfThread.get(30, TimeUnit.SECONDS)).isTrue();
+      assertThat(blocked.get(30, TimeUnit.SECONDS)).isTrue();
+      // Many results with nobody waiting on them yet all arrive, in any order of joins.
+      List<CompletableFuture<Integer>> many = new ArrayList<>();
+      for (int i = 0; i < 2000; i++) {
+        many.add(pool.applyAsync((Integer x) -> x + 1, i));
+      }
+      for (int i = many.size() - 1; i >= 0; i--) {
+        assertThat(many.get(i).get(30, TimeUnit.SECONDS)).isEqualTo(i + 1);
+      }
+    }
+  }
+
   /** map keeps input order, with default and explicit chunk sizes. */
   @Test
   void map_keepsOrder() throws Exception {

@@ -182,6 +182,22 @@ public final class ValueEncoding {
     return decode(bytes, 0);
   }
 
+  /**
+   * Whether decoding these bytes runs no code but ours: a raw value (number, string, array, list
+   * of numbers), not one through the codec or a lambda, whose decoding runs user classes' code
+   * ({@code readObject}, a custom codec, a capturing class's {@code $deserializeLambda$}).
+   *
+   * @param bytes tagged bytes from {@link #encode}
+   * @return true if {@link #decode} would only copy and box
+   */
+  public static boolean decodesWithoutUserCode(byte[] bytes) {
+    if (bytes.length == 0) {
+      return false;
+    }
+    byte tag = bytes[0];
+    return tag >= NULL && tag <= LONG_LIST && tag != LAMBDA;
+  }
+
   /** Lists of lists (and lists containing themselves) go through the codec, which handles cycles. */
   private static boolean flat(ArrayList<?> list) {
     for (Object element : list) {
