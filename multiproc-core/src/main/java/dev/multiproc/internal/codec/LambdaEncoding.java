@@ -12,6 +12,7 @@ import java.io.StreamCorruptedException;
 import java.lang.invoke.SerializedLambda;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
+import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicReference;
 
 /*
@@ -132,28 +133,33 @@ final class LambdaEncoding {
     return header;
   }
 
-  static byte[] encode(SerializedLambda form, Object lambda, ValueEncoding encoding) {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
-    try (DataOutputStream out = new DataOutputStream(bytes)) {
-      out.write(header(form, lambda));
-      out.writeByte(form.getCapturedArgCount());
-      for (int i = 0; i < form.getCapturedArgCount(); i++) {
-        byte[] arg;
-        try {
-          arg = encoding.encode(form.getCapturedArg(i));
-        } catch (TaskNotSerializableException e) {
-          if (e.offendingClass() == null) {
-            throw e;
-          }
-          throw TaskNotSerializableException.of(e.offendingClass(), form, lambda);
+  /**
+   * Encodes a lambda behind {@code tag}, into one array of the exact size: a map chunk's lambda
+   * carries the whole chunk, and growing a stream's buffer and copying it out twice cost the
+   * parent several times the chunk's size in garbage (and its young collections).
+   */
+  static byte[] encode(byte tag, SerializedLambda form, Object lambda, ValueEncoding encoding) {
+    byte[] header = header(form, lambda);
+    int count = form.getCapturedArgCount();
+    byte[][] args = new byte[count][];
+    long size = header.length + 1L;
+    for (int i = 0; i < count; i++) {
+      try {
+        args[i] = encoding.encode(form.getCapturedArg(i));
+      } catch (TaskNotSerializableException e) {
+        if (e.offendingClass() == null) {
+          throw e;
         }
-        out.writeInt(arg.length);
-        out.write(arg);
+        throw TaskNotSerializableException.of(e.offendingClass(), form, lambda);
       }
-    } catch (IOException e) {
-      throw new AssertionError("in-memory stream cannot fail", e);
+      size += Integer.BYTES + args[i].length;
     }
-    return bytes.toByteArray();
+    ByteBuffer out = ByteBuffer.wrap(new byte[ValueEncoding.checkedSize(size)]); // big-endian, as DataInputStream reads
+    out.put(tag).put(header).put((byte) count);
+    for (byte[] arg : args) {
+      out.putInt(arg.length).put(arg);
+    }
+    return out.array();
   }
 
   /**

@@ -154,8 +154,7 @@ public final class ValueEncoding {
     if (LAMBDA_FAST_PATH) {
       SerializedLambda form = LambdaEncoding.serializedForm(value);
       if (form != null) {
-        byte[] body = LambdaEncoding.encode(form, value, this);
-        return tagged(LAMBDA, body);
+        return LambdaEncoding.encode(LAMBDA, form, value, this);
       }
     }
     byte[] body;
@@ -345,19 +344,21 @@ public final class ValueEncoding {
         default -> throw new StreamCorruptedException("bad boolean byte");
       };
       case LAMBDA -> LambdaEncoding.decode(bytes, 1, this, depth);
-      case INT_LIST -> {
-        Integer[] values = new Integer[elements(body, Integer.BYTES)];
-        for (int i = 0; i < values.length; i++) {
-          values[i] = (int) INT_VIEW.get(bytes, 1 + i * Integer.BYTES);
+      case INT_LIST -> { // straight into the list: no array of boxes to copy and drop
+        int count = elements(body, Integer.BYTES);
+        ArrayList<Object> values = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+          values.add((int) INT_VIEW.get(bytes, 1 + i * Integer.BYTES));
         }
-        yield new ArrayList<>(Arrays.asList(values));
+        yield values;
       }
       case LONG_LIST -> {
-        Long[] values = new Long[elements(body, Long.BYTES)];
-        for (int i = 0; i < values.length; i++) {
-          values[i] = (long) LONG_VIEW.get(bytes, 1 + i * Long.BYTES);
+        int count = elements(body, Long.BYTES);
+        ArrayList<Object> values = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+          values.add((long) LONG_VIEW.get(bytes, 1 + i * Long.BYTES));
         }
-        yield new ArrayList<>(Arrays.asList(values));
+        yield values;
       }
       case LIST -> decodeList(body, depth);
       case CODEC -> codec.decode(Arrays.copyOfRange(bytes, 1, bytes.length));
@@ -418,7 +419,8 @@ public final class ValueEncoding {
     return out;
   }
 
-  private static int checkedSize(long bodyBytes) {
+  /** {@return the size of a value with a body of {@code bodyBytes}, tag included} */
+  static int checkedSize(long bodyBytes) {
     if (bodyBytes > Integer.MAX_VALUE - 16) {
       throw new MultiprocException("value of " + bodyBytes + " bytes is too large to send in one message");
     }

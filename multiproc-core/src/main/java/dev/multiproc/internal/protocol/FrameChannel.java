@@ -99,7 +99,7 @@ public final class FrameChannel implements AutoCloseable {
     if (length > maxFrameBytes) {
       throw new FrameTooLargeException(length, maxFrameBytes);
     }
-    return MessageCodec.encode(message);
+    return MessageCodec.encode(message, length);
   }
 
   /**
@@ -123,11 +123,55 @@ public final class FrameChannel implements AutoCloseable {
       throw new ProtocolException(
           "frame length " + length + " outside [" + FrameDescriptor.MIN_FRAME_LENGTH + ", " + maxFrameBytes + "]");
     }
-    byte[] frame = new byte[length];
-    if (in.readNBytes(frame, 0, length) < length) {
+    int kind = in.read();
+    if (kind < 0) {
       throw new ProtocolException("channel closed in the middle of a frame");
     }
+    if (kind == MessageKind.RUN_TASK.code || kind == MessageKind.TASK_RESULT.code) {
+      return receiveTask((byte) kind, length - FrameDescriptor.KIND_FIELD_BYTES);
+    }
+    byte[] frame = new byte[length];
+    frame[0] = (byte) kind;
+    readFully(frame, FrameDescriptor.KIND_FIELD_BYTES, length - FrameDescriptor.KIND_FIELD_BYTES);
     return MessageCodec.decode(ByteBuffer.wrap(frame));
+  }
+
+  /**
+   * A RUN_TASK or TASK_RESULT frame, whose payload ends the frame: read straight into the
+   * payload's own array instead of into a frame buffer it is then copied out of (a map chunk's
+   * payload is its whole chunk). Checked as {@link MessageCodec#decode} checks it.
+   */
+  private Message receiveTask(byte kind, int bodyLength) throws IOException {
+    boolean runTask = kind == MessageKind.RUN_TASK.code;
+    int fixed = Long.BYTES + (runTask ? 1 : 0) + Integer.BYTES;
+    if (bodyLength < fixed) {
+      throw new ProtocolException("truncated frame");
+    }
+    byte[] head = new byte[fixed];
+    readFully(head, 0, fixed);
+    ByteBuffer fields = ByteBuffer.wrap(head);
+    long taskId = fields.getLong();
+    byte exitAfter = runTask ? fields.get() : 0;
+    if (exitAfter != 0 && exitAfter != 1) {
+      throw new ProtocolException("bad boolean byte " + exitAfter);
+    }
+    int payloadLength = fields.getInt();
+    int left = bodyLength - fixed;
+    if (payloadLength < 0 || payloadLength > left) {
+      throw new ProtocolException("byte array length " + payloadLength + " exceeds the " + left + " bytes left in the frame");
+    }
+    if (payloadLength < left) {
+      throw new ProtocolException((left - payloadLength) + " unexpected trailing bytes after " + MessageKind.of(kind));
+    }
+    byte[] payload = new byte[payloadLength];
+    readFully(payload, 0, payloadLength);
+    return runTask ? new Message.RunTask(taskId, exitAfter == 1, payload) : new Message.TaskResult(taskId, payload);
+  }
+
+  private void readFully(byte[] into, int offset, int length) throws IOException {
+    if (in.readNBytes(into, offset, length) < length) {
+      throw new ProtocolException("channel closed in the middle of a frame");
+    }
   }
 
   /** Closes the sending side, which the peer reads as EOF; receiving continues. */

@@ -33,7 +33,20 @@ public final class MessageCodec {
 
   /** {@return a complete frame for {@code message}: length prefix, kind byte and body, ready to write} */
   public static ByteBuffer encode(Message message) {
-    ByteSink sink = new ByteSink();
+    return encode(message, frameLength(message));
+  }
+
+  /**
+   * {@link #encode(Message)} for a caller that already has {@link #frameLength}: the frame is
+   * built in one buffer of its exact size (a growing one left a chunk-sized task's frame behind
+   * several times over as garbage).
+   *
+   * @param message the message
+   * @param frameLength its {@link #frameLength}
+   * @return the frame
+   */
+  public static ByteBuffer encode(Message message, long frameLength) {
+    ByteSink sink = new ByteSink((int) Math.min(Integer.MAX_VALUE - 8, FrameDescriptor.LENGTH_FIELD_BYTES + frameLength));
     sink.putInt(0); // length, patched below
     // An if-chain, not a pattern switch: a type switch's first use bootstraps an invokedynamic
     // call site (~7 ms in a cold JVM), and this runs on every worker's start-up path. The
@@ -282,7 +295,11 @@ public final class MessageCodec {
 
   /** A growable big-endian byte buffer for encoding. */
   private static final class ByteSink {
-    private ByteBuffer buf = ByteBuffer.allocate(64);
+    private ByteBuffer buf;
+
+    ByteSink(int capacity) {
+      buf = ByteBuffer.allocate(capacity);
+    }
 
     private void ensure(int n) {
       if (buf.remaining() < n) {

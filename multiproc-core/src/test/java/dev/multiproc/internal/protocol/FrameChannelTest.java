@@ -197,6 +197,24 @@ class FrameChannelTest {
     assertThat(new FrameChannel(new MemoryChannel(wire.written(), 4096), LIMIT).receive()).isEqualTo(new Heartbeat(42));
   }
 
+  /** Task frames, whose payloads are read straight into their own arrays, are checked as strictly as the others. */
+  @Test
+  void receive_malformedTaskFrames_areProtocolErrors() {
+    byte[] badBoolean = ByteBuffer.allocate(4 + 14).putInt(14).put(MessageKind.RUN_TASK.code).putLong(1).put((byte) 2).putInt(0).array();
+    byte[] overlong = ByteBuffer.allocate(4 + 15).putInt(15).put(MessageKind.TASK_RESULT.code).putLong(1).putInt(3).put((byte) 9).put((byte) 9).array();
+    byte[] trailing = ByteBuffer.allocate(4 + 15).putInt(15).put(MessageKind.TASK_RESULT.code).putLong(1).putInt(1).put((byte) 9).put((byte) 9).array();
+    byte[] truncated = ByteBuffer.allocate(4 + 5).putInt(5).put(MessageKind.TASK_RESULT.code).putInt(0).array();
+
+    assertThatThrownBy(new FrameChannel(new MemoryChannel(badBoolean, 3), LIMIT)::receive)
+        .isExactlyInstanceOf(ProtocolException.class).hasMessageContaining("bad boolean byte 2");
+    assertThatThrownBy(new FrameChannel(new MemoryChannel(overlong, 3), LIMIT)::receive)
+        .isExactlyInstanceOf(ProtocolException.class).hasMessageContaining("exceeds the 2 bytes left");
+    assertThatThrownBy(new FrameChannel(new MemoryChannel(trailing, 3), LIMIT)::receive)
+        .isExactlyInstanceOf(ProtocolException.class).hasMessageContaining("1 unexpected trailing bytes after TASK_RESULT");
+    assertThatThrownBy(new FrameChannel(new MemoryChannel(truncated, 3), LIMIT)::receive)
+        .isExactlyInstanceOf(ProtocolException.class).hasMessageContaining("truncated frame");
+  }
+
   /** sendAll delivers its messages intact and in order; one oversized message among them means nothing is written. */
   @Test
   void sendAll_deliversInOrder_andAnOversizedMessageSendsNothing() throws IOException {
