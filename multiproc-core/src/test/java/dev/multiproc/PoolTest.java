@@ -116,6 +116,35 @@ class PoolTest {
     }
   }
 
+  /**
+   * A worker holds a tiny task's result back while its next task is queued, to send results in
+   * batches; a long next task does not hold it back: it arrives while that task still runs.
+   * A queued task cancelled before it started is answered, and the worker goes on.
+   */
+  @Test
+  void heldBackResult_arrivesWhileTheNextTaskRuns_andQueuedTasksCanBeCancelled() throws Exception {
+    try (Pool pool = Pool.create(1)) {
+      List<CompletableFuture<Integer>> warm = new ArrayList<>();
+      for (int i = 0; i < 500; i++) { // tiny tasks: the pool starts sending them in batches
+        warm.add(pool.applyAsync((Integer x) -> x + 1, i));
+      }
+      for (CompletableFuture<Integer> f : warm) {
+        f.get(30, TimeUnit.SECONDS);
+      }
+      CompletableFuture<Integer> tiny = pool.applyAsync(() -> 1);
+      CompletableFuture<Integer> slow = pool.applyAsync(() -> {
+        Thread.sleep(3000);
+        return 2;
+      });
+      CompletableFuture<Integer> queuedBehind = pool.applyAsync(() -> 3);
+      assertThat(tiny.get(2, TimeUnit.SECONDS)).isEqualTo(1);
+      assertThat(slow).isNotDone();
+      assertThat(queuedBehind.cancel(true)).isTrue();
+      assertThat(slow.get(30, TimeUnit.SECONDS)).isEqualTo(2);
+      assertThat(pool.apply(() -> 4)).isEqualTo(4);
+    }
+  }
+
   /** map keeps input order, with default and explicit chunk sizes. */
   @Test
   void map_keepsOrder() throws Exception {

@@ -41,6 +41,14 @@ import java.util.concurrent.TimeUnit;
 final class PoolWorker {
   /** Tasks a worker may hold beyond its concurrency, queued in the worker, while tasks are short. */
   private static final int PREFETCH = 4;
+  /**
+   * Tasks a worker may hold beyond its concurrency while tasks are tiny: refilled in batches of at
+   * least half of this, sent in one write and read in one read, where a refill per result cost
+   * the parent a dispatcher wake-up and a write, and the worker a read, for every tiny task.
+   */
+  private static final int TINY_PREFETCH = 32;
+  /** Below this average task time, tasks are tiny (see {@link #TINY_PREFETCH}). */
+  private static final long TINY_TASK_NANOS = 50_000;
   /** Below this average task time, all {@link #PREFETCH} extra tasks may be in flight; else one. */
   private static final long DEEP_PREFETCH_MAX_TASK_NANOS = 200_000;
   /** Prefetch only while the recent average task (send to result) is shorter than this. */
@@ -62,6 +70,8 @@ final class PoolWorker {
   private final Semaphore capacity;
   private final Object gate = new Object();
   private volatile long averageTaskNanos = Long.MAX_VALUE;
+  /** When the last result arrived (reader thread only): a task sent before it waited behind it. */
+  private long lastResultNanos;
   /** A cancelled task is still in flight here and may get this worker killed: send it nothing new. */
   private volatile boolean cancelling;
   private final ConcurrentHashMap<Long, PendingTask> inFlight = new ConcurrentHashMap<>();
@@ -77,7 +87,7 @@ final class PoolWorker {
   PoolWorker(PoolEngine pool, String name) {
     this.pool = pool;
     this.name = name;
-    this.permits = pool.concurrency() + PREFETCH;
+    this.permits = pool.concurrency() + TINY_PREFETCH;
     this.capacity = new Semaphore(permits);
   }
 
@@ -267,8 +277,7 @@ final class PoolWorker {
    */
   private void awaitSlotUnlessShortTasks() throws InterruptedException {
     synchronized (gate) {
-      while (state != State.DEAD
-          && (cancelling || inFlight.size() >= pool.concurrency() + allowedPrefetch())) {
+      while (state != State.DEAD && (cancelling || !mayTakeMore())) {
         gate.wait(10);
       }
     }
@@ -326,7 +335,19 @@ final class PoolWorker {
   /** How many tasks beyond its concurrency this worker may hold now, from recent task times. */
   private int allowedPrefetch() {
     long average = averageTaskNanos;
-    return average <= DEEP_PREFETCH_MAX_TASK_NANOS ? PREFETCH : average <= PREFETCH_MAX_TASK_NANOS ? 1 : 0;
+    return average <= TINY_TASK_NANOS
+        ? TINY_PREFETCH
+        : average <= DEEP_PREFETCH_MAX_TASK_NANOS ? PREFETCH : average <= PREFETCH_MAX_TASK_NANOS ? 1 : 0;
+  }
+
+  /**
+   * Whether the dispatcher should take tasks now: while a slot is free, except that with tiny tasks
+   * it waits until half of the prefetch has drained, then takes a batch.
+   */
+  private boolean mayTakeMore() {
+    int prefetch = allowedPrefetch();
+    int held = inFlight.size();
+    return prefetch == TINY_PREFETCH ? held <= pool.concurrency() + TINY_PREFETCH / 2 : held < pool.concurrency() + prefetch;
   }
 
   /**
@@ -484,12 +505,19 @@ final class PoolWorker {
         clearCancelling();
       }
       if (task != null) {
-        long took = System.nanoTime() - task.sentNanos;
+        // The task's own time: from when it could start here (sent, or the previous result
+        // arrived, if it was queued behind that one) to its result - not the time it waited in
+        // this worker behind prefetched tasks, which would grow with the prefetch it decides.
+        long now = System.nanoTime();
+        long took = now - Math.max(task.sentNanos, lastResultNanos);
+        lastResultNanos = now;
         long average = averageTaskNanos;
         averageTaskNanos = average == Long.MAX_VALUE ? took : (average * 7 + took) / 8;
         capacity.release();
-        synchronized (gate) {
-          gate.notifyAll();
+        if (mayTakeMore()) { // else the dispatcher would wake only to wait again
+          synchronized (gate) {
+            gate.notifyAll();
+          }
         }
         if (inFlight.isEmpty() && state == State.BUSY) {
           state = State.IDLE;

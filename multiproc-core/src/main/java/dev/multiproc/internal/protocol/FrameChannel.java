@@ -27,6 +27,8 @@ public final class FrameChannel implements AutoCloseable {
   private final int maxFrameBytes;
   private final ReentrantLock writeLock = new ReentrantLock();
   private final byte[] lengthBytes = new byte[FrameDescriptor.LENGTH_FIELD_BYTES];
+  /** When the oldest frame still in the output buffer was written (see {@link #sendLater}); 0 if none. */
+  private volatile long unflushedSince;
 
   /**
    * Wraps a pair of streams.
@@ -64,9 +66,69 @@ public final class FrameChannel implements AutoCloseable {
     try {
       out.write(frame.array(), frame.arrayOffset() + frame.position(), frame.remaining());
       out.flush();
+      unflushedSince = 0;
     } finally {
       writeLock.unlock();
     }
+  }
+
+  /**
+   * Writes a message but may leave it in the output buffer (over a buffered stream) until the next
+   * {@link #send}, {@link #flush()} or {@link #flushIfOlderThan}: a worker that has its next task
+   * at hand sends a tiny task's result with the next ones, in one write, instead of one each.
+   * The caller must make sure one of those follows soon.
+   *
+   * @param message the message
+   * @return whether the buffer held nothing before (a deadline for it starts now)
+   * @throws FrameTooLargeException if its frame exceeds the limit (nothing is written)
+   * @throws IOException if the stream fails
+   */
+  public boolean sendLater(Message message) throws IOException {
+    ByteBuffer frame = frame(message);
+    writeLock.lock();
+    try {
+      out.write(frame.array(), frame.arrayOffset() + frame.position(), frame.remaining());
+      if (unflushedSince == 0) {
+        unflushedSince = System.nanoTime() | 1; // never 0
+        return true;
+      }
+      return false;
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  /** {@return whether frames written by {@link #sendLater} may still wait in the output buffer} */
+  public boolean hasUnflushed() {
+    return unflushedSince != 0;
+  }
+
+  /**
+   * Flushes what {@link #sendLater} left in the buffer if it has waited at least {@code nanos}.
+   *
+   * @param nanos the age
+   * @throws IOException if the stream fails
+   */
+  public void flushIfOlderThan(long nanos) throws IOException {
+    writeLock.lock();
+    try {
+      long since = unflushedSince;
+      if (since != 0 && System.nanoTime() - since >= nanos) {
+        out.flush();
+        unflushedSince = 0;
+      }
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  /**
+   * Flushes what {@link #sendLater} left in the buffer.
+   *
+   * @throws IOException if the stream fails
+   */
+  public void flush() throws IOException {
+    flushIfOlderThan(0);
   }
 
   /**
@@ -89,6 +151,7 @@ public final class FrameChannel implements AutoCloseable {
         out.write(frame.array(), frame.arrayOffset() + frame.position(), frame.remaining());
       }
       out.flush();
+      unflushedSince = 0;
     } finally {
       writeLock.unlock();
     }

@@ -215,6 +215,31 @@ class FrameChannelTest {
         .isExactlyInstanceOf(ProtocolException.class).hasMessageContaining("truncated frame");
   }
 
+  /** sendLater leaves frames in a buffered stream until a send, a flush, or a flush of frames old enough. */
+  @Test
+  void sendLater_waitsInTheBufferUntilFlushed() throws Exception {
+    MemoryChannel wire = new MemoryChannel(new byte[0], 4096);
+    FrameChannel sender =
+        new FrameChannel(null, new java.io.BufferedOutputStream(java.nio.channels.Channels.newOutputStream(wire), 4096), LIMIT);
+
+    assertThat(sender.sendLater(new Heartbeat(1))).isTrue();
+    assertThat(sender.sendLater(new Heartbeat(2))).isFalse();
+    assertThat(sender.hasUnflushed()).isTrue();
+    sender.flushIfOlderThan(TimeUnit.HOURS.toNanos(1));
+    assertThat(wire.written()).isEmpty();
+    Thread.sleep(2);
+    sender.flushIfOlderThan(TimeUnit.MILLISECONDS.toNanos(1));
+    assertThat(sender.hasUnflushed()).isFalse();
+    assertThat(sender.sendLater(new Heartbeat(3))).isTrue();
+    sender.send(new Heartbeat(4)); // a send takes what waits along
+    assertThat(sender.hasUnflushed()).isFalse();
+
+    FrameChannel receiver = new FrameChannel(new MemoryChannel(wire.written(), 4096), LIMIT);
+    for (long i = 1; i <= 4; i++) {
+      assertThat(receiver.receive()).isEqualTo(new Heartbeat(i));
+    }
+  }
+
   /** sendAll delivers its messages intact and in order; one oversized message among them means nothing is written. */
   @Test
   void sendAll_deliversInOrder_andAnOversizedMessageSendsNothing() throws IOException {
