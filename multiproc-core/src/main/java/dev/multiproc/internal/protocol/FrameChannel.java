@@ -17,6 +17,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * initialized by every JVM before {@code main}, while opening the first NIO socket costs a child
  * JVM ~20 ms of class and native-library initialization on the critical path of every cold start.
  *
+ * <p>Give it a buffered output stream: a task or result frame is written as its short head and
+ * then its payload, which an unbuffered stream would turn into two system calls.
+ *
  * <p>Thread safety: any number of threads may {@link #send} concurrently (frames never interleave);
  * {@link #receive} is meant for a single reader thread. A frame longer than the limit is refused
  * before its buffer is allocated, on both the sending and the receiving side.
@@ -61,10 +64,10 @@ public final class FrameChannel implements AutoCloseable {
    * @throws IOException if the stream fails
    */
   public void send(Message message) throws IOException {
-    ByteBuffer frame = frame(message);
+    Encoded frame = encode(message);
     writeLock.lock();
     try {
-      out.write(frame.array(), frame.arrayOffset() + frame.position(), frame.remaining());
+      frame.writeTo(out);
       out.flush();
       unflushedSince = 0;
     } finally {
@@ -84,10 +87,10 @@ public final class FrameChannel implements AutoCloseable {
    * @throws IOException if the stream fails
    */
   public boolean sendLater(Message message) throws IOException {
-    ByteBuffer frame = frame(message);
+    Encoded frame = encode(message);
     writeLock.lock();
     try {
-      out.write(frame.array(), frame.arrayOffset() + frame.position(), frame.remaining());
+      frame.writeTo(out);
       if (unflushedSince == 0) {
         unflushedSince = System.nanoTime() | 1; // never 0
         return true;
@@ -141,14 +144,14 @@ public final class FrameChannel implements AutoCloseable {
    * @throws IOException if the stream fails
    */
   public void sendAll(java.util.List<? extends Message> messages) throws IOException {
-    ByteBuffer[] frames = new ByteBuffer[messages.size()];
+    Encoded[] frames = new Encoded[messages.size()];
     for (int i = 0; i < frames.length; i++) {
-      frames[i] = frame(messages.get(i));
+      frames[i] = encode(messages.get(i));
     }
     writeLock.lock();
     try {
-      for (ByteBuffer frame : frames) {
-        out.write(frame.array(), frame.arrayOffset() + frame.position(), frame.remaining());
+      for (Encoded frame : frames) {
+        frame.writeTo(out);
       }
       out.flush();
       unflushedSince = 0;
@@ -157,12 +160,30 @@ public final class FrameChannel implements AutoCloseable {
     }
   }
 
-  private ByteBuffer frame(Message message) throws FrameTooLargeException {
+  /**
+   * A frame ready to write: for a task or a result, its few bytes of head and then the payload as
+   * it is, which the stream copies once into its buffer or writes straight from the array when it
+   * is large (a map chunk), instead of being copied into a frame first; any other message whole.
+   */
+  private record Encoded(ByteBuffer head, byte[] payload) {
+    void writeTo(OutputStream out) throws IOException {
+      out.write(head.array(), head.arrayOffset() + head.position(), head.remaining());
+      if (payload != null) {
+        out.write(payload);
+      }
+    }
+  }
+
+  private Encoded encode(Message message) throws FrameTooLargeException {
     long length = MessageCodec.frameLength(message); // checked before any buffer exists
     if (length > maxFrameBytes) {
       throw new FrameTooLargeException(length, maxFrameBytes);
     }
-    return MessageCodec.encode(message, length);
+    ByteBuffer head = MessageCodec.taskHead(message, length);
+    if (head != null) {
+      return new Encoded(head, message instanceof Message.RunTask r ? r.payload() : ((Message.TaskResult) message).payload());
+    }
+    return new Encoded(MessageCodec.encode(message, length), null);
   }
 
   /**

@@ -102,6 +102,36 @@ public final class MessageCodec {
   }
 
   /**
+   * The start of a RUN_TASK or TASK_RESULT frame, up to its payload, which ends the frame: a sender
+   * writes this and then the payload array itself (see FrameChannel). Exactly what {@link #encode}
+   * would write before the payload's bytes.
+   *
+   * @param message the message
+   * @param frameLength its {@link #frameLength}
+   * @return the head, or null for any other kind of message
+   */
+  static ByteBuffer taskHead(Message message, long frameLength) {
+    if (message instanceof RunTask r) {
+      return ByteBuffer.allocate(FrameDescriptor.LENGTH_FIELD_BYTES + 1 + 8 + 1 + 4)
+          .putInt((int) frameLength)
+          .put(MessageKind.RUN_TASK.code)
+          .putLong(r.taskId())
+          .put((byte) (r.exitAfter() ? 1 : 0))
+          .putInt(r.payload().length)
+          .flip();
+    }
+    if (message instanceof TaskResult r) {
+      return ByteBuffer.allocate(FrameDescriptor.LENGTH_FIELD_BYTES + 1 + 8 + 4)
+          .putInt((int) frameLength)
+          .put(MessageKind.TASK_RESULT.code)
+          .putLong(r.taskId())
+          .putInt(r.payload().length)
+          .flip();
+    }
+    return null;
+  }
+
+  /**
    * Computes the value of the length field {@link #encode} would write, without encoding: lets a
    * sender refuse an oversized message before allocating its frame.
    *
