@@ -5,6 +5,7 @@ import dev.multiproc.codec.JavaSerializationCodec;
 import dev.multiproc.function.SerializableCallable;
 import dev.multiproc.function.SerializableFunction;
 import dev.multiproc.function.SerializableRunnable;
+import dev.multiproc.internal.codec.ListSlice;
 import dev.multiproc.internal.codec.ValueEncoding;
 import dev.multiproc.internal.launch.Codecs;
 import dev.multiproc.internal.launch.LaunchSpec;
@@ -279,9 +280,13 @@ public final class Pool implements AutoCloseable {
       items.forEach(all::add);
     }
     int size = chunksize > 0 ? chunksize : defaultChunksize(all.size());
+    // A local pool encodes each chunk as it is submitted, here: it can read it straight out of
+    // the input. A cluster backend may encode later, after the caller changed the input.
+    boolean encodedNow = retries == 0 && backend instanceof LocalBackend && all instanceof java.util.RandomAccess;
     List<CompletableFuture<List<R>>> chunks = new ArrayList<>();
     for (int from = 0; from < all.size(); from += size) {
-      chunks.add(submitChunk(function, new ArrayList<>(all.subList(from, Math.min(all.size(), from + size)))));
+      int to = Math.min(all.size(), from + size);
+      chunks.add(submitChunk(function, encodedNow ? ListSlice.of(all, from, to) : new ArrayList<>(all.subList(from, to))));
     }
     return concatenated(chunks, all.size());
   }
@@ -514,7 +519,7 @@ public final class Pool implements AutoCloseable {
     return LocalBackend.unwrap(e);
   }
 
-  private <T, R> CompletableFuture<List<R>> submitChunk(SerializableFunction<T, R> function, ArrayList<T> chunk) {
+  private <T, R> CompletableFuture<List<R>> submitChunk(SerializableFunction<T, R> function, List<T> chunk) {
     SerializableCallable<List<R>> task =
         () -> {
           List<R> out = new ArrayList<>(chunk.size());
@@ -536,7 +541,16 @@ public final class Pool implements AutoCloseable {
         .thenApplyAsync(
             v -> {
               List<R> results = new ArrayList<>(size);
-              chunks.forEach(c -> results.addAll(c.join()));
+              for (CompletableFuture<List<R>> chunk : chunks) {
+                List<R> part = chunk.join();
+                if (part instanceof java.util.RandomAccess) {
+                  for (int i = 0, n = part.size(); i < n; i++) { // addAll would copy each part first
+                    results.add(part.get(i));
+                  }
+                } else {
+                  results.addAll(part);
+                }
+              }
               return results;
             },
             callbacks);

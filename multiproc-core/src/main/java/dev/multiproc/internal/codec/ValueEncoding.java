@@ -142,13 +142,14 @@ public final class ValueEncoding {
     } else if (value instanceof Boolean b) {
       return new byte[] {BOOLEAN, (byte) (b ? 1 : 0)};
     }
-    if (value.getClass() == ArrayList.class) {
-      byte[] numbers = encodeNumberList((ArrayList<?>) value);
+    if (value.getClass() == ArrayList.class || value instanceof ListSlice<?>) {
+      List<?> list = (List<?>) value;
+      byte[] numbers = encodeNumberList(list);
       if (numbers != null) {
         return numbers;
       }
-      if (flat((ArrayList<?>) value)) {
-        return encodeList((ArrayList<?>) value);
+      if (flat(list)) {
+        return encodeList(list);
       }
     }
     if (LAMBDA_FAST_PATH) {
@@ -198,7 +199,7 @@ public final class ValueEncoding {
   }
 
   /** Lists of lists (and lists containing themselves) go through the codec, which handles cycles. */
-  private static boolean flat(ArrayList<?> list) {
+  private static boolean flat(List<?> list) {
     for (Object element : list) {
       if (element instanceof java.util.Collection<?> || element instanceof java.util.Map<?, ?>) {
         return false;
@@ -211,7 +212,7 @@ public final class ValueEncoding {
    * A list of only {@code Integer}s or only {@code Long}s as a raw array, checked and written in
    * one pass (map chunks and their results are such lists); null when the list is anything else.
    */
-  private static byte[] encodeNumberList(ArrayList<?> list) {
+  private static byte[] encodeNumberList(List<?> list) {
     if (list.isEmpty()) {
       return null;
     }
@@ -247,7 +248,7 @@ public final class ValueEncoding {
    * element by element - the shape of map chunks and their results, which would otherwise cost an
    * object stream each way. Lists of only ints or longs take {@link #encodeNumberList} instead.
    */
-  private byte[] encodeList(ArrayList<?> list) {
+  private byte[] encodeList(List<?> list) {
     List<byte[]> elements = new ArrayList<>(list.size());
     long size = Integer.BYTES;
     for (Object element : list) {

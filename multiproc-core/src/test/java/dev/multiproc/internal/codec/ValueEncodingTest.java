@@ -178,6 +178,20 @@ class ValueEncodingTest {
     assertThat(encoding.encode(List.of(1, 2))[0]).as("other List classes keep their type through the codec").isEqualTo((byte) 15);
   }
 
+  /** A ListSlice travels as the ArrayList of its elements would, raw or through the codec, and arrives as one. */
+  @Test
+  void encodeThenDecode_listSlices_arriveAsArrayLists() throws Exception {
+    List<Integer> ints = List.of(0, 1, 2, 3, 4, 5);
+    List<Object> nested = List.of("a", List.of(1), "b");
+    assertThat(encoding.encode(ListSlice.of(ints, 1, 4))).isEqualTo(encoding.encode(new ArrayList<>(List.of(1, 2, 3))));
+    assertThat(encoding.decode(encoding.encode(ListSlice.of(ints, 1, 4)))).isEqualTo(List.of(1, 2, 3)).isInstanceOf(ArrayList.class);
+    assertThat(encoding.decode(encoding.encode(ListSlice.of(List.of("x", "y"), 0, 2)))).isEqualTo(List.of("x", "y")).isInstanceOf(ArrayList.class);
+    assertThat(encoding.decode(encoding.encode(ListSlice.of(nested, 1, 3)))).isEqualTo(List.of(List.of(1), "b")).isInstanceOf(ArrayList.class);
+    assertThat(encoding.decode(encoding.encode(ListSlice.of(ints, 2, 2)))).isEqualTo(List.of()).isInstanceOf(ArrayList.class);
+    assertThatThrownBy(() -> ListSlice.of(new java.util.LinkedList<>(ints), 0, 1)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> ListSlice.of(ints, 4, 7)).isInstanceOf(IndexOutOfBoundsException.class);
+  }
+
   /** Boxed int, long, double and boolean travel raw (tags 6-9) and come back equal, NaN and -0.0 included. */
   @Test
   void encodeThenDecode_boxedPrimitives_roundTripRaw() throws Exception {
