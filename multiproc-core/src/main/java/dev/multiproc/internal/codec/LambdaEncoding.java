@@ -136,28 +136,51 @@ final class LambdaEncoding {
   /**
    * Encodes a lambda behind {@code tag}, into one array of the exact size: a map chunk's lambda
    * carries the whole chunk, and growing a stream's buffer and copying it out twice cost the
-   * parent several times the chunk's size in garbage (and its young collections).
+   * parent several times the chunk's size in garbage (and its young collections). A captured list
+   * of numbers is written straight into that array, not encoded apart and copied.
    */
   static byte[] encode(byte tag, SerializedLambda form, Object lambda, ValueEncoding encoding) {
+    byte[] encoded = encode(tag, form, lambda, encoding, true);
+    return encoded != null ? encoded : encode(tag, form, lambda, encoding, false);
+  }
+
+  /** Null if a list {@code inPlace} sized as numbers turned out not to be (or changed meanwhile). */
+  private static byte[] encode(byte tag, SerializedLambda form, Object lambda, ValueEncoding encoding, boolean inPlace) {
     byte[] header = header(form, lambda);
     int count = form.getCapturedArgCount();
     byte[][] args = new byte[count][];
+    int[] lengths = new int[count];
     long size = header.length + 1L;
     for (int i = 0; i < count; i++) {
-      try {
-        args[i] = encoding.encode(form.getCapturedArg(i));
-      } catch (TaskNotSerializableException e) {
-        if (e.offendingClass() == null) {
-          throw e;
+      Object arg = form.getCapturedArg(i);
+      int listSize = inPlace ? ValueEncoding.numberListSize(arg) : -1;
+      if (listSize >= 0) {
+        lengths[i] = listSize; // written below
+      } else {
+        try {
+          args[i] = encoding.encode(arg);
+        } catch (TaskNotSerializableException e) {
+          if (e.offendingClass() == null) {
+            throw e;
+          }
+          throw TaskNotSerializableException.of(e.offendingClass(), form, lambda);
         }
-        throw TaskNotSerializableException.of(e.offendingClass(), form, lambda);
+        lengths[i] = args[i].length;
       }
-      size += Integer.BYTES + args[i].length;
+      size += Integer.BYTES + lengths[i];
     }
     ByteBuffer out = ByteBuffer.wrap(new byte[ValueEncoding.checkedSize(size)]); // big-endian, as DataInputStream reads
     out.put(tag).put(header).put((byte) count);
-    for (byte[] arg : args) {
-      out.putInt(arg.length).put(arg);
+    for (int i = 0; i < count; i++) {
+      out.putInt(lengths[i]);
+      if (args[i] != null) {
+        out.put(args[i]);
+      } else {
+        if (!ValueEncoding.writeNumberList((java.util.List<?>) form.getCapturedArg(i), out.array(), out.position(), lengths[i])) {
+          return null;
+        }
+        out.position(out.position() + lengths[i]);
+      }
     }
     return out.array();
   }

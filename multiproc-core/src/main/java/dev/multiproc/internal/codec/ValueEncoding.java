@@ -213,34 +213,66 @@ public final class ValueEncoding {
    * one pass (map chunks and their results are such lists); null when the list is anything else.
    */
   private static byte[] encodeNumberList(List<?> list) {
-    if (list.isEmpty()) {
+    int size = numberListSize(list);
+    if (size < 0) {
       return null;
     }
+    byte[] out = new byte[size];
+    return writeNumberList(list, out, 0, size) ? out : null;
+  }
+
+  /**
+   * The size of the encoding of {@code value} if it may be a list of only {@code Integer}s or only
+   * {@code Long}s (its first element says which; {@link #writeNumberList} checks the others), else
+   * -1. Lets a lambda's encoding write such a captured list straight into its own array.
+   */
+  static int numberListSize(Object value) {
+    if (!(value.getClass() == ArrayList.class || value instanceof ListSlice<?>)) {
+      return -1;
+    }
+    List<?> list = (List<?>) value;
+    if (list.isEmpty()) {
+      return -1;
+    }
     Object first = list.getFirst();
-    int size = list.size();
-    if (first instanceof Integer) {
-      byte[] out = new byte[checkedSize((long) size * Integer.BYTES)];
-      out[0] = INT_LIST;
-      for (int i = 0; i < size; i++) {
+    return first instanceof Integer
+        ? checkedSize((long) list.size() * Integer.BYTES)
+        : first instanceof Long ? checkedSize((long) list.size() * Long.BYTES) : -1;
+  }
+
+  /**
+   * Writes the encoding of a list {@link #numberListSize} sized at {@code size} into {@code out}
+   * at {@code offset}.
+   *
+   * @return false if it is not such a list after all (or no longer that size): the bytes written
+   *     are then meaningless
+   */
+  static boolean writeNumberList(List<?> list, byte[] out, int offset, int size) {
+    int count = list.size();
+    if (list.getFirst() instanceof Integer) {
+      if (size != checkedSize((long) count * Integer.BYTES)) {
+        return false;
+      }
+      out[offset] = INT_LIST;
+      for (int i = 0; i < count; i++) {
         if (!(list.get(i) instanceof Integer value)) {
-          return null;
+          return false;
         }
-        INT_VIEW.set(out, 1 + i * Integer.BYTES, (int) value);
+        INT_VIEW.set(out, offset + 1 + i * Integer.BYTES, (int) value);
       }
-      return out;
+      return true;
     }
-    if (first instanceof Long) {
-      byte[] out = new byte[checkedSize((long) size * Long.BYTES)];
-      out[0] = LONG_LIST;
-      for (int i = 0; i < size; i++) {
-        if (!(list.get(i) instanceof Long value)) {
-          return null;
-        }
-        LONG_VIEW.set(out, 1 + i * Long.BYTES, (long) value);
+    if (size != checkedSize((long) count * Long.BYTES)) {
+      return false;
+    }
+    out[offset] = LONG_LIST;
+    for (int i = 0; i < count; i++) {
+      if (!(list.get(i) instanceof Long value)) {
+        return false;
       }
-      return out;
+      LONG_VIEW.set(out, offset + 1 + i * Long.BYTES, (long) value);
     }
-    return null;
+    return true;
   }
 
   /**

@@ -219,6 +219,23 @@ class ValueEncodingTest {
   }
 
   /**
+   * Captured lists of numbers are written into the lambda's encoding in place; one that only starts
+   * with numbers, or a slice, still arrives intact.
+   */
+  @Test
+  void encodeThenDecode_lambdaCapturingLists_roundTrips() throws Exception {
+    ArrayList<Integer> ints = new ArrayList<>(List.of(5, -6, 7));
+    ArrayList<Object> startsWithInt = new ArrayList<>(java.util.Arrays.asList(1, "two", 3L));
+    List<Long> longs = ListSlice.of(List.of(9L, 8L, 7L, 6L), 1, 3);
+    dev.multiproc.function.SerializableCallable<String> task = () -> ints + "/" + startsWithInt + "/" + longs + "/" + longs.getClass().getSimpleName();
+    byte[] bytes = encoding.encode(task);
+    assertThat(bytes).isEqualTo(encoding.encode(task));
+    @SuppressWarnings("unchecked")
+    java.util.concurrent.Callable<String> decoded = (java.util.concurrent.Callable<String>) encoding.decode(bytes);
+    assertThat(decoded.call()).isEqualTo("[5, -6, 7]/[1, two, 3]/[8, 7]/ArrayList");
+  }
+
+  /**
    * In a worker (trusted source), lambdas of our interfaces come back as direct calls of their
    * implementation: static and instance lambdas, bound, unbound and constructor method references
    * all behave like the original, exceptions pass through unwrapped, and the result re-serializes
