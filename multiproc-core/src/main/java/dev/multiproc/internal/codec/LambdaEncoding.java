@@ -13,6 +13,8 @@ import java.lang.invoke.SerializedLambda;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 
 /*
@@ -186,6 +188,132 @@ final class LambdaEncoding {
   }
 
   /**
+   * Encodings of lambdas that capture nothing, by class: always the same bytes, so the parent
+   * skips taking the lambda apart (a reflective writeReplace) for the function of every
+   * {@code applyAsync(function, arg)}.
+   */
+  private static final ClassValue<AtomicReference<byte[]>> STATELESS =
+      new ClassValue<>() {
+        @Override
+        protected AtomicReference<byte[]> computeValue(Class<?> type) {
+          return new AtomicReference<>();
+        }
+      };
+
+  /** {@return the encoding remembered for a lambda of this class that captures nothing, or null} */
+  static byte[] statelessEncoding(Object value) {
+    if (value instanceof DirectLambda || !value.getClass().isHidden()) {
+      return null;
+    }
+    return STATELESS.get(value.getClass()).get();
+  }
+
+  /** Remembers {@code encoded} for {@code lambda}'s class if the lambda captures nothing. */
+  static void rememberIfStateless(SerializedLambda form, Object lambda, byte[] encoded) {
+    if (form.getCapturedArgCount() == 0 && !(lambda instanceof DirectLambda)) {
+      STATELESS.get(lambda.getClass()).set(encoded.clone());
+    }
+  }
+
+  /*
+   * A worker decodes the same few lambda shapes again and again (a pool's tasks): the class-
+   * dependent header of each (nine fields, see header()) is parsed and its capturing class loaded
+   * once per distinct header bytes, not per task - that was a third of a worker's CPU per tiny
+   * task. Bounded: a sender of endless distinct shapes only empties the cache.
+   */
+  private static final int MAX_PARSED_HEADERS = 256;
+  private static final ConcurrentHashMap<HeaderKey, Header> PARSED = new ConcurrentHashMap<>();
+
+  /** The header fields of an encoded lambda, and its capturing class once loaded. */
+  private static final class Header {
+    final String capturingClassName;
+    final String functionalInterfaceClass;
+    final String functionalInterfaceMethodName;
+    final String functionalInterfaceMethodSignature;
+    final int implMethodKind;
+    final String implClass;
+    final String implMethodName;
+    final String implMethodSignature;
+    final String instantiatedMethodType;
+    /** The capturing class and the context class loader it was loaded for. */
+    private volatile Object[] loaded;
+
+    private Header(DataInputStream in) throws IOException {
+      capturingClassName = in.readUTF();
+      functionalInterfaceClass = in.readUTF();
+      functionalInterfaceMethodName = in.readUTF();
+      functionalInterfaceMethodSignature = in.readUTF();
+      implMethodKind = in.readInt();
+      implClass = in.readUTF();
+      implMethodName = in.readUTF();
+      implMethodSignature = in.readUTF();
+      instantiatedMethodType = in.readUTF();
+    }
+
+    /** Reads the header at {@code offset}, leaving {@code in} (over the same bytes) after it. */
+    static Header read(byte[] body, int offset, DataInputStream in) throws IOException {
+      int end = headerEnd(body, offset);
+      if (end < 0) {
+        return new Header(in); // malformed: reading it fails with the stream's own error
+      }
+      Header cached = PARSED.get(new HeaderKey(body, offset, end));
+      if (cached != null) {
+        in.skipNBytes(end - offset);
+        return cached;
+      }
+      Header header = new Header(in);
+      if (PARSED.size() >= MAX_PARSED_HEADERS) {
+        PARSED.clear();
+      }
+      PARSED.put(new HeaderKey(Arrays.copyOfRange(body, offset, end), 0, end - offset), header);
+      return header;
+    }
+
+    /** Where the header starting at {@code at} ends (its UTF fields' lengths walked), or -1 past the end. */
+    private static int headerEnd(byte[] b, int at) {
+      for (int field = 0; field < 9; field++) {
+        if (field == 4) { // implMethodKind, an int
+          at += Integer.BYTES;
+          continue;
+        }
+        if (at + 2 > b.length) {
+          return -1;
+        }
+        at += 2 + (((b[at] & 0xFF) << 8) | (b[at + 1] & 0xFF));
+      }
+      return at <= b.length ? at : -1;
+    }
+
+    Class<?> capturingClass() throws ClassNotFoundException {
+      ClassLoader context = Thread.currentThread().getContextClassLoader();
+      Object[] known = loaded;
+      if (known != null && known[0] == context) {
+        return (Class<?>) known[1];
+      }
+      Class<?> type = ValueEncoding.loadClass(capturingClassName.replace('/', '.'));
+      loaded = new Object[] {context, type};
+      return type;
+    }
+  }
+
+  /** A range of bytes as a map key. */
+  private record HeaderKey(byte[] bytes, int from, int to) {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof HeaderKey k && Arrays.equals(bytes, from, to, k.bytes, k.from, k.to);
+    }
+
+    @Override
+    public int hashCode() {
+      int h = 1;
+      for (int i = from; i < to; i++) {
+        h = 31 * h + bytes[i];
+      }
+      return h;
+    }
+  }
+
+  /**
    * Decodes a lambda: rebuilt as deserialization would, through its capturing class's {@code
    * $deserializeLambda$} (which checks the form against the lambdas the class really contains) -
    * or, when the bytes come from a trusted source (a worker decoding its parent's tasks), as a
@@ -197,15 +325,9 @@ final class LambdaEncoding {
       throw new StreamCorruptedException("lambdas nested deeper than " + MAX_NESTING);
     }
     DataInputStream in = new DataInputStream(new ByteArrayInputStream(body, offset, body.length - offset));
-    String capturingClass = in.readUTF();
-    String functionalInterfaceClass = in.readUTF();
-    String functionalInterfaceMethodName = in.readUTF();
-    String functionalInterfaceMethodSignature = in.readUTF();
-    int implMethodKind = in.readInt();
-    String implClass = in.readUTF();
-    String implMethodName = in.readUTF();
-    String implMethodSignature = in.readUTF();
-    String instantiatedMethodType = in.readUTF();
+    Header header = Header.read(body, offset, in);
+    String implClass = header.implClass;
+    String implMethodName = header.implMethodName;
     int count = in.readUnsignedByte();
     if (count > MAX_CAPTURED_ARGS) {
       throw new StreamCorruptedException("bad captured argument count " + count);
@@ -222,18 +344,18 @@ final class LambdaEncoding {
     if (in.available() != 0) {
       throw new StreamCorruptedException(in.available() + " trailing bytes after a lambda");
     }
-    Class<?> capturing = ValueEncoding.loadClass(capturingClass.replace('/', '.'));
+    Class<?> capturing = header.capturingClass();
     SerializedLambda form =
         new SerializedLambda(
             capturing,
-            functionalInterfaceClass,
-            functionalInterfaceMethodName,
-            functionalInterfaceMethodSignature,
-            implMethodKind,
+            header.functionalInterfaceClass,
+            header.functionalInterfaceMethodName,
+            header.functionalInterfaceMethodSignature,
+            header.implMethodKind,
             implClass,
             implMethodName,
-            implMethodSignature,
-            instantiatedMethodType,
+            header.implMethodSignature,
+            header.instantiatedMethodType,
             captured);
     if (encoding.trustsSource()) {
       DirectLambda direct = DirectLambda.of(form, captured, capturing.getClassLoader());

@@ -153,9 +153,15 @@ public final class ValueEncoding {
       }
     }
     if (LAMBDA_FAST_PATH) {
+      byte[] stateless = LambdaEncoding.statelessEncoding(value);
+      if (stateless != null) {
+        return stateless.clone();
+      }
       SerializedLambda form = LambdaEncoding.serializedForm(value);
       if (form != null) {
-        return LambdaEncoding.encode(LAMBDA, form, value, this);
+        byte[] encoded = LambdaEncoding.encode(LAMBDA, form, value, this);
+        LambdaEncoding.rememberIfStateless(form, value, encoded);
+        return encoded;
       }
     }
     byte[] body;

@@ -331,6 +331,33 @@ class ValueEncodingTest {
     assertThatThrownBy(() -> encoding.encode(List.of(new Object()))).isInstanceOf(TaskNotSerializableException.class);
   }
 
+  /**
+   * Lambdas decoded again and again (their headers parsed once) keep their own captured values; a
+   * lambda that captures nothing encodes to the same bytes every time; every truncation of an
+   * encoded lambda is refused with an IOException, not a runtime exception.
+   */
+  @Test
+  void lambdas_decodedRepeatedly_keepTheirCaptures_andTruncationsAreRefused() throws Exception {
+    dev.multiproc.function.SerializableFunction<Integer, Integer> stateless = x -> x * 3;
+    assertThat(encoding.encode(stateless)).isEqualTo(encoding.encode(stateless));
+    ValueEncoding worker = ValueEncoding.forTasksFromParent(new JavaSerializationCodec());
+    for (ValueEncoding decoder : List.of(encoding, worker)) {
+      for (int i = 0; i < 5; i++) {
+        int n = i;
+        dev.multiproc.function.SerializableCallable<Integer> task = () -> stateless.apply(n) + n;
+        @SuppressWarnings("unchecked")
+        java.util.concurrent.Callable<Integer> decoded = (java.util.concurrent.Callable<Integer>) decoder.decode(encoding.encode(task));
+        assertThat(decoded.call()).isEqualTo(4 * i);
+      }
+    }
+    dev.multiproc.function.SerializableCallable<String> task = () -> "x" + stateless.apply(2);
+    byte[] bytes = encoding.encode(task);
+    for (int length = 1; length < bytes.length; length++) {
+      byte[] cut = java.util.Arrays.copyOf(bytes, length);
+      assertThatThrownBy(() -> encoding.decode(cut)).as("cut at %d", length).isInstanceOf(java.io.IOException.class);
+    }
+  }
+
   /** An empty array is corrupt: StreamCorruptedException. */
   @Test
   void decode_emptyArray_throwsStreamCorrupted() {
