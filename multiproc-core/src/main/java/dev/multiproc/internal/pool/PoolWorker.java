@@ -46,7 +46,7 @@ final class PoolWorker {
    * least half of this, sent in one write and read in one read, where a refill per result cost
    * the parent a dispatcher wake-up and a write, and the worker a read, for every tiny task.
    */
-  private static final int TINY_PREFETCH = 32;
+  private static final int TINY_PREFETCH = 128;
   /** Below this average task time, tasks are tiny (see {@link #TINY_PREFETCH}). */
   private static final long TINY_TASK_NANOS = 50_000;
   /** Below this average task time, all {@link #PREFETCH} extra tasks may be in flight; else one. */
