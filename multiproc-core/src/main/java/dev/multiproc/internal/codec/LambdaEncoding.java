@@ -284,6 +284,46 @@ final class LambdaEncoding {
       return at <= b.length ? at : -1;
     }
 
+    /*
+     * Once $deserializeLambda$ has accepted a header (it checks the form against the lambdas its
+     * class really contains) and built a lambda, the next ones with the same header - the same
+     * lambda, other captured values - are built by that lambda class's constructor, as its
+     * metafactory would: calling $deserializeLambda$ per task cost a reflective call and a string
+     * switch each, and a worker ~70 ms of C2 compilation of the switch (Pool's has all of Pool's
+     * lambdas) in its first seconds.
+     */
+    private volatile Object[] lambdaClass; // capturing class, constructor of its lambda
+
+    void rememberClass(Class<?> capturing, Object lambda, int capturedCount) {
+      Class<?> type = lambda.getClass();
+      if (!type.isHidden()) {
+        return;
+      }
+      java.lang.reflect.Constructor<?>[] constructors = type.getDeclaredConstructors();
+      if (constructors.length != 1 || constructors[0].getParameterCount() != capturedCount) {
+        return;
+      }
+      try {
+        constructors[0].setAccessible(true);
+      } catch (RuntimeException e) {
+        return; // not open to us: keep deserializing
+      }
+      lambdaClass = new Object[] {capturing, constructors[0]};
+    }
+
+    /** {@return a new lambda of the class remembered for this header and capturing class, or null} */
+    Object newInstance(Class<?> capturing, Object[] captured) {
+      Object[] known = lambdaClass;
+      if (known == null || known[0] != capturing) {
+        return null;
+      }
+      try {
+        return ((java.lang.reflect.Constructor<?>) known[1]).newInstance(captured);
+      } catch (ReflectiveOperationException | RuntimeException e) {
+        return null; // e.g. a captured value of the wrong type: let $deserializeLambda$ judge it
+      }
+    }
+
     Class<?> capturingClass() throws ClassNotFoundException {
       ClassLoader context = Thread.currentThread().getContextClassLoader();
       Object[] known = loaded;
@@ -345,6 +385,12 @@ final class LambdaEncoding {
       throw new StreamCorruptedException(in.available() + " trailing bytes after a lambda");
     }
     Class<?> capturing = header.capturingClass();
+    if (!encoding.trustsSource()) {
+      Object rebuilt = header.newInstance(capturing, captured);
+      if (rebuilt != null) {
+        return rebuilt;
+      }
+    }
     SerializedLambda form =
         new SerializedLambda(
             capturing,
@@ -368,7 +414,9 @@ final class LambdaEncoding {
       throw new InvalidObjectException(capturing.getName() + " has no lambdas that can be deserialized");
     }
     try {
-      return deserialize.invoke(null, form);
+      Object lambda = deserialize.invoke(null, form);
+      header.rememberClass(capturing, lambda, count);
+      return lambda;
     } catch (InvocationTargetException e) {
       InvalidObjectException failure =
           new InvalidObjectException("cannot rebuild lambda " + implClass + "." + implMethodName + ": " + e.getCause());
