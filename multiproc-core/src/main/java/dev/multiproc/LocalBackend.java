@@ -33,7 +33,7 @@ final class LocalBackend implements PoolBackend {
    * caller that saw {@code awaitTermination} return true finds every future completed.
    */
   private final Object undeliveredLock = new Object();
-  private long undelivered;
+  private final java.util.concurrent.atomic.AtomicLong undelivered = new java.util.concurrent.atomic.AtomicLong();
 
   LocalBackend(PoolEngine engine, ValueEncoding encoding, int processes) {
     this.engine = engine;
@@ -57,9 +57,7 @@ final class LocalBackend implements PoolBackend {
     byte[] payload = encoding.encode(task); // not serializable: fails here, nothing queued
     CompletableFuture<byte[]> raw = engine.submit(payload, timeout);
     TaskFuture<R> result = new TaskFuture<>(raw);
-    synchronized (undeliveredLock) {
-      undelivered++;
-    }
+    undelivered.incrementAndGet();
     raw.whenComplete(
         (bytes, error) -> {
           if (error == null && deliverableInline(result, bytes, internal)) {
@@ -105,8 +103,8 @@ final class LocalBackend implements PoolBackend {
         result.completeExceptionally(new MultiprocException("a task's result cannot be decoded here: " + e, e));
       }
     } finally {
-      synchronized (undeliveredLock) {
-        if (--undelivered == 0) {
+      if (undelivered.decrementAndGet() == 0) {
+        synchronized (undeliveredLock) { // a waiter checks the count holding this lock: none misses it
           undeliveredLock.notifyAll();
         }
       }
@@ -240,7 +238,7 @@ final class LocalBackend implements PoolBackend {
       return false;
     }
     synchronized (undeliveredLock) {
-      while (undelivered > 0) {
+      while (undelivered.get() > 0) {
         long left = deadline - System.nanoTime();
         if (left <= 0) {
           return false;
@@ -261,9 +259,7 @@ final class LocalBackend implements PoolBackend {
     if (!engine.isTerminated()) {
       return false;
     }
-    synchronized (undeliveredLock) {
-      return undelivered == 0;
-    }
+    return undelivered.get() == 0;
   }
 
   @Override

@@ -353,6 +353,9 @@ public final class ValueEncoding {
     if (bytes.length == 0) {
       throw new StreamCorruptedException("empty value encoding");
     }
+    if (bytes[0] == INT && bytes.length == 1 + Integer.BYTES) {
+      return (int) INT_VIEW.get(bytes, 1); // the commonest small result: no buffer views for it
+    }
     // The body after the tag, as a native-order view (what the encoder wrote).
     ByteBuffer body = ByteBuffer.wrap(bytes, 1, bytes.length - 1).slice().order(ByteOrder.nativeOrder());
     return switch (bytes[0]) {

@@ -132,16 +132,7 @@ public final class PoolEngine {
     if (s != State.RUNNING) {
       throw new RejectedExecutionException("pool " + name + " is " + s.name().toLowerCase() + "; it accepts no new tasks");
     }
-    task.outcome.whenComplete(
-        (r, e) -> {
-          if (e instanceof CancellationException) {
-            queue.remove(task);
-            PoolWorker worker = task.runningOn;
-            if (worker != null) {
-              worker.cancel(task, CANCEL_GRACE_MILLIS);
-            }
-          }
-        });
+    task.engine = this;
     if (!(queue.isEmpty() && sendDirectly(task))) {
       queue.add(task);
     }
@@ -151,6 +142,15 @@ public final class PoolEngine {
           after == State.BROKEN ? broken : new CancellationException("pool " + name + " was terminated"));
     }
     return task.outcome;
+  }
+
+  /** A queued or running task was cancelled: off the queue, or interrupted (then killed) in its worker. */
+  void cancelled(PendingTask task) {
+    queue.remove(task);
+    PoolWorker worker = task.runningOn;
+    if (worker != null) {
+      worker.cancel(task, CANCEL_GRACE_MILLIS);
+    }
   }
 
   /** Gives the task to a worker with a free slot now, from the calling thread; false if none has one. */
