@@ -30,8 +30,9 @@ import java.nio.charset.StandardCharsets;
  * |         | STRING: UTF-8   CODEC: the codec's bytes  |
  * |         | INT/LONG/DOUBLE/BOOLEAN: the boxed value  |
  * |         | LAMBDA: see LambdaEncoding                |
- * |         | INT_LIST/LONG_LIST: an ArrayList of boxed |
- * |         |   ints/longs, as raw values               |
+ * |         | INT_LIST/LONG_LIST/DOUBLE_LIST: an        |
+ * |         |   ArrayList of boxed ints/longs/doubles,  |
+ * |         |   as raw values                           |
  * |         | LIST: an ArrayList: u32 count, then each  |
  * |         |   element as u32 length + its encoding    |
  * +---------+------------------------------------------+
@@ -62,6 +63,7 @@ public final class ValueEncoding {
   private static final VarHandle LONG_VIEW = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.nativeOrder());
   private static final byte LONG_LIST = 12;
   private static final byte LIST = 13;
+  private static final byte DOUBLE_LIST = 14;
   private static final byte CODEC = 15;
 
   /** The lambda path bypasses the deserialization filter, so a user-set filter turns it off. */
@@ -201,7 +203,7 @@ public final class ValueEncoding {
       return false;
     }
     byte tag = bytes[0];
-    return tag >= NULL && tag <= LONG_LIST && tag != LAMBDA;
+    return tag >= NULL && tag <= DOUBLE_LIST && tag != LAMBDA && tag != LIST;
   }
 
   /** Lists of lists (and lists containing themselves) go through the codec, which handles cycles. */
@@ -215,7 +217,7 @@ public final class ValueEncoding {
   }
 
   /**
-   * A list of only {@code Integer}s or only {@code Long}s as a raw array, checked and written in
+   * A list of only {@code Integer}s, {@code Long}s or {@code Double}s as a raw array, checked and written in
    * one pass (map chunks and their results are such lists); null when the list is anything else.
    */
   private static byte[] encodeNumberList(List<?> list) {
@@ -228,9 +230,10 @@ public final class ValueEncoding {
   }
 
   /**
-   * The size of the encoding of {@code value} if it may be a list of only {@code Integer}s or only
-   * {@code Long}s (its first element says which; {@link #writeNumberList} checks the others), else
-   * -1. Lets a lambda's encoding write such a captured list straight into its own array.
+   * The size of the encoding of {@code value} if it may be a list of only {@code Integer}s, only
+   * {@code Long}s or only {@code Double}s (its first element says which; {@link #writeNumberList}
+   * checks the others), else -1. Lets a lambda's encoding write such a captured list straight into
+   * its own array.
    */
   static int numberListSize(Object value) {
     if (!(value.getClass() == ArrayList.class || value instanceof ListSlice<?>)) {
@@ -240,51 +243,76 @@ public final class ValueEncoding {
     if (list.isEmpty()) {
       return -1;
     }
-    Object first = list.getFirst();
-    return first instanceof Integer
-        ? checkedSize((long) list.size() * Integer.BYTES)
-        : first instanceof Long ? checkedSize((long) list.size() * Long.BYTES) : -1;
+    byte tag = numberListTag(list.getFirst());
+    return tag < 0 ? -1 : checkedSize((long) list.size() * numberBytes(tag));
+  }
+
+  /** The number-list tag for a list whose first element is {@code first}, or -1 for none. */
+  private static byte numberListTag(Object first) {
+    return first instanceof Integer ? INT_LIST : first instanceof Long ? LONG_LIST : first instanceof Double ? DOUBLE_LIST : -1;
+  }
+
+  private static int numberBytes(byte numberListTag) {
+    return numberListTag == INT_LIST ? Integer.BYTES : Long.BYTES;
   }
 
   /**
    * Writes the encoding of a list {@link #numberListSize} sized at {@code size} into {@code out}
-   * at {@code offset}.
+   * at {@code offset}. One loop for the three kinds: the JIT splits it by the kind, which does not
+   * change inside it.
    *
    * @return false if it is not such a list after all (or no longer that size): the bytes written
    *     are then meaningless
    */
   static boolean writeNumberList(List<?> list, byte[] out, int offset, int size) {
     int count = list.size();
-    if (list.getFirst() instanceof Integer) {
-      if (size != checkedSize((long) count * Integer.BYTES)) {
-        return false;
-      }
-      out[offset] = INT_LIST;
-      for (int i = 0; i < count; i++) {
-        if (!(list.get(i) instanceof Integer value)) {
-          return false;
-        }
-        INT_VIEW.set(out, offset + 1 + i * Integer.BYTES, (int) value);
-      }
-      return true;
-    }
-    if (size != checkedSize((long) count * Long.BYTES)) {
+    byte tag = count == 0 ? -1 : numberListTag(list.getFirst());
+    if (tag < 0 || size != checkedSize((long) count * numberBytes(tag))) {
       return false;
     }
-    out[offset] = LONG_LIST;
+    out[offset] = tag;
+    int at = offset + 1;
     for (int i = 0; i < count; i++) {
-      if (!(list.get(i) instanceof Long value)) {
+      Object element = list.get(i);
+      if (tag == INT_LIST && element instanceof Integer value) {
+        INT_VIEW.set(out, at, (int) value);
+        at += Integer.BYTES;
+      } else if (tag == LONG_LIST && element instanceof Long value) {
+        LONG_VIEW.set(out, at, (long) value);
+        at += Long.BYTES;
+      } else if (tag == DOUBLE_LIST && element instanceof Double value) {
+        LONG_VIEW.set(out, at, Double.doubleToRawLongBits(value)); // every NaN kept as it was
+        at += Long.BYTES;
+      } else {
         return false;
       }
-      LONG_VIEW.set(out, offset + 1 + i * Long.BYTES, (long) value);
     }
     return true;
+  }
+
+  /** A number list's values, straight into the list: no array of boxes to copy and drop. */
+  private static ArrayList<Object> decodeNumberList(byte[] bytes, ByteBuffer body) throws StreamCorruptedException {
+    byte tag = bytes[0];
+    int count = elements(body, numberBytes(tag));
+    ArrayList<Object> values = new ArrayList<>(count);
+    int at = 1;
+    for (int i = 0; i < count; i++) {
+      if (tag == INT_LIST) {
+        values.add((int) INT_VIEW.get(bytes, at));
+        at += Integer.BYTES;
+      } else {
+        long raw = (long) LONG_VIEW.get(bytes, at);
+        at += Long.BYTES;
+        values.add(tag == LONG_LIST ? (Object) Long.valueOf(raw) : (Object) Double.valueOf(Double.longBitsToDouble(raw)));
+      }
+    }
+    return values;
   }
 
   /**
    * An {@code ArrayList} (exactly that class, so decoding gives back the same type) of other values,
    * element by element - the shape of map chunks and their results, which would otherwise cost an
-   * object stream each way. Lists of only ints or longs take {@link #encodeNumberList} instead.
+   * object stream each way. Lists of only ints, longs or doubles take {@link #encodeNumberList} instead.
    */
   private byte[] encodeList(List<?> list) {
     List<byte[]> elements = new ArrayList<>(list.size());
@@ -386,22 +414,7 @@ public final class ValueEncoding {
         default -> throw new StreamCorruptedException("bad boolean byte");
       };
       case LAMBDA -> LambdaEncoding.decode(bytes, 1, this, depth);
-      case INT_LIST -> { // straight into the list: no array of boxes to copy and drop
-        int count = elements(body, Integer.BYTES);
-        ArrayList<Object> values = new ArrayList<>(count);
-        for (int i = 0; i < count; i++) {
-          values.add((int) INT_VIEW.get(bytes, 1 + i * Integer.BYTES));
-        }
-        yield values;
-      }
-      case LONG_LIST -> {
-        int count = elements(body, Long.BYTES);
-        ArrayList<Object> values = new ArrayList<>(count);
-        for (int i = 0; i < count; i++) {
-          values.add((long) LONG_VIEW.get(bytes, 1 + i * Long.BYTES));
-        }
-        yield values;
-      }
+      case INT_LIST, LONG_LIST, DOUBLE_LIST -> decodeNumberList(bytes, body);
       case LIST -> decodeList(body, depth);
       case CODEC -> codec.decode(Arrays.copyOfRange(bytes, 1, bytes.length));
       default -> throw new StreamCorruptedException("unknown value tag " + bytes[0]);

@@ -36,7 +36,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 @Timeout(value = 15, unit = TimeUnit.SECONDS)
 class ValueEncodingTest {
 
-  private static final Set<Integer> KNOWN_TAGS = Set.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 15);
+  private static final Set<Integer> KNOWN_TAGS = Set.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
 
   private final ValueEncoding encoding = new ValueEncoding(new JavaSerializationCodec());
 
@@ -176,6 +176,25 @@ class ValueEncodingTest {
     cyclic.add(cyclic);
     assertThat(((List<?>) encoding.decode(encoding.encode(cyclic))).get(0)).isInstanceOf(List.class);
     assertThat(encoding.encode(List.of(1, 2))[0]).as("other List classes keep their type through the codec").isEqualTo((byte) 15);
+  }
+
+  /** Lists of only Doubles travel raw too (tag 14), every value bit for bit, NaNs and -0.0 included; mixed ones element by element. */
+  @Test
+  void encodeThenDecode_doubleLists() throws Exception {
+    double oddNaN = Double.longBitsToDouble(0x7ff8_0000_0000_0123L);
+    ArrayList<Double> doubles = new ArrayList<>(List.of(1.5, -0.0, Double.NaN, oddNaN, Double.MIN_VALUE, Double.NEGATIVE_INFINITY));
+    byte[] bytes = encoding.encode(doubles);
+    assertThat(bytes[0]).isEqualTo((byte) 14);
+    assertThat(bytes).hasSize(1 + 8 * doubles.size());
+    @SuppressWarnings("unchecked")
+    List<Double> decoded = (List<Double>) encoding.decode(bytes);
+    assertThat(decoded).isInstanceOf(ArrayList.class).hasSize(doubles.size());
+    for (int i = 0; i < doubles.size(); i++) {
+      assertThat(Double.doubleToRawLongBits(decoded.get(i))).as("element %d", i).isEqualTo(Double.doubleToRawLongBits(doubles.get(i)));
+    }
+    ArrayList<Object> startsWithDouble = new ArrayList<>(List.of(1.5, 2L));
+    assertThat(encoding.encode(startsWithDouble)[0]).isEqualTo((byte) 13);
+    assertThat(encoding.decode(encoding.encode(startsWithDouble))).isEqualTo(startsWithDouble);
   }
 
   /** A ListSlice travels as the ArrayList of its elements would, raw or through the codec, and arrives as one. */
