@@ -351,6 +351,12 @@ public final class ValueEncoding {
       if (length < 1 || length > body.remaining()) {
         throw new StreamCorruptedException("list element " + i + " claims " + length + " bytes");
       }
+      int at = body.arrayOffset() + body.position();
+      if (body.array()[at] == STRING) { // the commonest element: decoded in place, no copy of it
+        list.add(decodeUtf8(body.array(), at + 1, length - 1));
+        body.position(body.position() + length);
+        continue;
+      }
       byte[] element = new byte[length];
       body.get(element);
       list.add(decode(element, depth + 1));
@@ -404,7 +410,7 @@ public final class ValueEncoding {
         body.asDoubleBuffer().get(a);
         yield a;
       }
-      case STRING -> decodeUtf8(bytes);
+      case STRING -> decodeUtf8(bytes, 1, bytes.length - 1);
       case INT -> exactly(body, Integer.BYTES).getInt(0);
       case LONG -> exactly(body, Long.BYTES).getLong(0);
       case DOUBLE -> exactly(body, Double.BYTES).getDouble(0);
@@ -421,12 +427,21 @@ public final class ValueEncoding {
     };
   }
 
-  private static String decodeUtf8(byte[] bytes) throws CharacterCodingException {
+  /**
+   * Strict UTF-8 (malformed input is an error, not a replacement character), at the speed of
+   * {@code new String}: a string without U+FFFD cannot have come from malformed input; only one
+   * with it (rare) is decoded again strictly, which throws or gives the same string.
+   */
+  private static String decodeUtf8(byte[] bytes, int offset, int length) throws CharacterCodingException {
+    String fast = new String(bytes, offset, length, StandardCharsets.UTF_8);
+    if (fast.indexOf('\uFFFD') < 0) {
+      return fast;
+    }
     return StandardCharsets.UTF_8
         .newDecoder()
         .onMalformedInput(CodingErrorAction.REPORT)
         .onUnmappableCharacter(CodingErrorAction.REPORT)
-        .decode(ByteBuffer.wrap(bytes, 1, bytes.length - 1))
+        .decode(ByteBuffer.wrap(bytes, offset, length))
         .toString();
   }
 

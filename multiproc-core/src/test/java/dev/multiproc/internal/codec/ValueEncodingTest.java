@@ -488,6 +488,23 @@ class ValueEncodingTest {
     assertThat(thrown).as("decode of %d hostile bytes", hostile.length).isInstanceOf(IOException.class);
   }
 
+  /**
+   * Strings in a list are decoded in place: they round-trip (a real U+FFFD included), and bytes
+   * that are not UTF-8, alone or in a list, are refused rather than replaced.
+   */
+  @Test
+  void strings_inLists_roundTrip_andMalformedUtf8IsRefused() throws Exception {
+    ArrayList<Object> strings = new ArrayList<>(List.of("", "a", "é\u4e2d\ud83d\ude00", "\ufffd real replacement char", "x".repeat(1000)));
+    assertThat(encoding.decode(encoding.encode(strings))).isEqualTo(strings);
+    assertThat(encoding.decode(encoding.encode("\ufffd"))).isEqualTo("\ufffd");
+
+    byte[] bad = {5, 'o', 'k', (byte) 0xC3}; // STRING, cut in the middle of a two-byte sequence
+    assertThatThrownBy(() -> encoding.decode(bad)).isInstanceOf(java.nio.charset.CharacterCodingException.class);
+    byte[] list = encoding.encode(new ArrayList<>(List.of("ok", "no")));
+    list[list.length - 1] = (byte) 0xFF; // the last string's last byte
+    assertThatThrownBy(() -> encoding.decode(list)).isInstanceOf(java.nio.charset.CharacterCodingException.class);
+  }
+
   /** A lone surrogate, which UTF-8 cannot carry, becomes '?' (documents current, lossy behaviour; never an exception). */
   @Test
   void encodeThenDecode_loneSurrogate_becomesQuestionMark() throws Exception {
