@@ -157,6 +157,41 @@ class PoolTest {
     }
   }
 
+  /**
+   * map reports the first failing chunk in input order, whichever fails first in time, as
+   * TaskFailedException (ExecutionException from get(), CompletionException from join()); an
+   * empty input gives an empty mutable list.
+   */
+  @Test
+  void map_failure_isTheFirstFailingChunkInOrder() throws Exception {
+    List<Integer> items = IntStream.range(0, 400).boxed().toList();
+    try (Pool pool = Pool.create(2)) {
+      dev.multiproc.function.SerializableFunction<Integer, Integer> failing = x -> {
+        if (x == 390) {
+          throw new IllegalStateException("late " + x);
+        }
+        if (x == 150) {
+          java.util.concurrent.locks.LockSupport.parkNanos(300_000_000L); // fails last in time, but comes first in order
+          throw new IllegalArgumentException("first " + x);
+        }
+        return x;
+      };
+      assertThatThrownBy(() -> pool.map(failing, items, 10))
+          .isInstanceOf(TaskFailedException.class)
+          .hasCauseInstanceOf(IllegalArgumentException.class)
+          .cause().hasMessage("first 150");
+      CompletableFuture<List<Integer>> async = pool.mapAsync(failing, items, 10);
+      assertThatThrownBy(() -> async.get(30, TimeUnit.SECONDS))
+          .isInstanceOf(java.util.concurrent.ExecutionException.class)
+          .cause().isInstanceOf(TaskFailedException.class);
+      assertThatThrownBy(async::join).isInstanceOf(java.util.concurrent.CompletionException.class).cause().isInstanceOf(TaskFailedException.class);
+      List<Integer> none = pool.mapAsync((Integer x) -> x, List.<Integer>of(), 0).get(30, TimeUnit.SECONDS);
+      assertThat(none).isEmpty();
+      none.add(1);
+      assertThat(pool.map(x -> x + 1, items, 7)).isEqualTo(items.stream().map(x -> x + 1).toList());
+    }
+  }
+
   /** starmap applies a two-argument function to each pair, in order. */
   @Test
   void starmap_appliesPairs() throws Exception {
