@@ -19,8 +19,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The default backend: this machine's worker JVMs, supervised by a {@link PoolEngine}. Encodes
- * tasks here (so a task that cannot be serialized fails at submission, nothing queued), decodes
- * results and rebuilds remote exceptions on virtual threads, never on the delivery thread.
+ * tasks here (so a task that cannot be serialized fails at submission, nothing queued). Rebuilds
+ * remote exceptions, decodes results that could run user code, and completes futures that
+ * callbacks or stages wait on, on virtual threads, never on the delivery thread; a plain result
+ * nobody but a {@code join()} waits for is delivered directly (see the note on delivery below).
  */
 final class LocalBackend implements PoolBackend {
   private final PoolEngine engine;

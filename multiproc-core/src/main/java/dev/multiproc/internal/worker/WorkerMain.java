@@ -315,10 +315,12 @@ public final class WorkerMain {
   }
 
   /*
-   * Results of tiny tasks leave in batches: while the next task is queued here, a result is only
-   * written into the output buffer, and goes out with the next one that finds the queue empty -
-   * one write and one parent wake-up for a batch instead of one each. A queued task may be long,
-   * so the flusher thread bounds the wait: what has waited MAX_RESULT_DELAY_NANOS goes out then.
+   * Results of queued-up tasks (the parent queues many only while they are tiny) leave in
+   * batches: while the next task is queued here, a result is only written into the output buffer,
+   * and goes out with the next one that finds the queue empty - one write and one parent wake-up
+   * for a batch instead of one each. A queued task may be long, so the flusher thread bounds the
+   * wait: what has waited MAX_RESULT_DELAY_NANOS goes out then. (Sending a map chunk's result at
+   * once instead, not held behind the next chunk, measured slower: more writes and wake-ups.)
    */
   private static final long MAX_RESULT_DELAY_NANOS = 200_000;
   private volatile Thread flusher;
