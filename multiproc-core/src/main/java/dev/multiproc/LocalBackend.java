@@ -19,8 +19,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The default backend: this machine's worker JVMs, supervised by a {@link PoolEngine}. Encodes
- * tasks here (so a task that cannot be serialized fails at submission, nothing queued), decodes
- * results and rebuilds remote exceptions on virtual threads, never on the delivery thread.
+ * tasks here (so a task that cannot be serialized fails at submission, nothing queued). Rebuilds
+ * remote exceptions, decodes results that could run user code, and completes futures that
+ * callbacks or stages wait on, on virtual threads, never on the delivery thread; a plain result
+ * nobody but a {@code join()} waits for is delivered directly (see the note on delivery below).
  */
 final class LocalBackend implements PoolBackend {
   private final PoolEngine engine;
@@ -33,7 +35,7 @@ final class LocalBackend implements PoolBackend {
    * caller that saw {@code awaitTermination} return true finds every future completed.
    */
   private final Object undeliveredLock = new Object();
-  private long undelivered;
+  private final java.util.concurrent.atomic.AtomicLong undelivered = new java.util.concurrent.atomic.AtomicLong();
 
   LocalBackend(PoolEngine engine, ValueEncoding encoding, int processes) {
     this.engine = engine;
@@ -43,40 +45,122 @@ final class LocalBackend implements PoolBackend {
 
   @Override
   public <R> CompletableFuture<R> submit(SerializableCallable<R> task, Duration timeout) {
+    return submit(task, timeout, false);
+  }
+
+  /**
+   * Queues a task.
+   *
+   * @param internal whether only Multiproc's own, short completions will depend on the future (map
+   *     chunks): its result is then delivered on the reader thread even though dependents exist
+   */
+  <R> CompletableFuture<R> submit(SerializableCallable<R> task, Duration timeout, boolean internal) {
     Objects.requireNonNull(task, "task");
     byte[] payload = encoding.encode(task); // not serializable: fails here, nothing queued
     CompletableFuture<byte[]> raw = engine.submit(payload, timeout);
-    CompletableFuture<R> result = new CompletableFuture<>();
-    synchronized (undeliveredLock) {
-      undelivered++;
-    }
-    raw.whenCompleteAsync(
+    TaskFuture<R> result = new TaskFuture<>(raw);
+    undelivered.incrementAndGet();
+    raw.whenComplete(
         (bytes, error) -> {
-          if (error != null) {
-            result.completeExceptionally(translate(error));
-            return;
-          }
-          try {
-            @SuppressWarnings("unchecked")
-            R value = (R) encoding.decode(bytes);
-            result.complete(value);
-          } catch (IOException | ClassNotFoundException | RuntimeException e) {
-            result.completeExceptionally(new MultiprocException("a task's result cannot be decoded here: " + e, e));
-          }
-        },
-        callbacks);
-    result.whenComplete(
-        (r, e) -> {
-          synchronized (undeliveredLock) {
-            if (--undelivered == 0) {
-              undeliveredLock.notifyAll();
-            }
-          }
-          if (e instanceof CancellationException) {
-            raw.cancel(true);
+          if (error == null && deliverableInline(result, bytes, internal)) {
+            deliver(result, bytes, null);
+          } else {
+            callbacks.execute(() -> deliver(result, bytes, error));
           }
         });
     return result;
+  }
+
+  /*
+   * Delivery: a result used to reach its future through a new virtual thread each, so that no
+   * callback could ever run on (and hold up) the worker's reader thread - most of the parent's CPU
+   * per tiny task. Now the reader thread completes the future itself when nothing but our own
+   * bookkeeping depends on it yet (a caller blocked in join()/get() is only woken) and decoding
+   * runs no user code and is short; any other dependent - a callback, a thenApply stage, an
+   * allOf - still gets the hop, and so does every failure (rebuilding an exception runs its
+   * class's code). A dependent registered in the instant between that check and the completion
+   * would run on the reader thread: the one window left, and it delays only that worker's next
+   * results, never loses one.
+   */
+  private static boolean deliverableInline(TaskFuture<?> result, byte[] bytes, boolean internal) {
+    return bytes.length <= INLINE_DECODE_MAX_BYTES
+        && ValueEncoding.decodesWithoutUserCode(bytes)
+        && (internal || result.getNumberOfDependents() <= result.ownDependents.get());
+  }
+
+  /** Larger results are decoded off the reader thread, which meanwhile reads the worker's next ones. */
+  private static final int INLINE_DECODE_MAX_BYTES = 64 * 1024;
+
+  private <R> void deliver(CompletableFuture<R> result, byte[] bytes, Throwable error) {
+    try {
+      if (error != null) {
+        result.completeExceptionally(translate(error));
+        return;
+      }
+      try {
+        @SuppressWarnings("unchecked")
+        R value = (R) encoding.decode(bytes);
+        result.complete(value);
+      } catch (IOException | ClassNotFoundException | RuntimeException e) {
+        result.completeExceptionally(new MultiprocException("a task's result cannot be decoded here: " + e, e));
+      }
+    } finally {
+      if (undelivered.decrementAndGet() == 0) {
+        synchronized (undeliveredLock) { // a waiter checks the count holding this lock: none misses it
+          undeliveredLock.notifyAll();
+        }
+      }
+    }
+  }
+
+  /**
+   * Runs {@code action} when {@code future} completes, on the completing thread. For our own
+   * bookkeeping only (adding to a queue): on a task's future it does not count as a dependent that
+   * needs the hop described above.
+   *
+   * @param future any future
+   * @param action a short action that runs no user code
+   */
+  static void whenDone(CompletableFuture<?> future, Runnable action) {
+    if (future instanceof TaskFuture<?> task) {
+      task.ownDependents.incrementAndGet();
+    }
+    future.whenComplete((r, e) -> action.run());
+  }
+
+  /** The future a caller gets for a task: cancelling it cancels the task (interrupt, then kill). */
+  private static final class TaskFuture<R> extends CompletableFuture<R> {
+    private final CompletableFuture<byte[]> raw;
+    /** Dependents registered by {@link #whenDone}, which need no hop. */
+    final java.util.concurrent.atomic.AtomicInteger ownDependents = new java.util.concurrent.atomic.AtomicInteger();
+
+    TaskFuture(CompletableFuture<byte[]> raw) {
+      this.raw = raw;
+    }
+
+    @Override
+    public boolean cancel(boolean mayInterruptIfRunning) {
+      boolean cancelled = super.cancel(mayInterruptIfRunning);
+      if (cancelled) {
+        raw.cancel(true);
+      }
+      return cancelled;
+    }
+
+    @Override
+    public boolean completeExceptionally(Throwable ex) {
+      boolean completed = super.completeExceptionally(ex);
+      if (completed && ex instanceof CancellationException) {
+        raw.cancel(true);
+      }
+      return completed;
+    }
+
+    /** Dependent stages are plain futures: only the task's own future cancels the task. */
+    @Override
+    public <U> CompletableFuture<U> newIncompleteFuture() {
+      return new CompletableFuture<>();
+    }
   }
 
   /**
@@ -156,7 +240,7 @@ final class LocalBackend implements PoolBackend {
       return false;
     }
     synchronized (undeliveredLock) {
-      while (undelivered > 0) {
+      while (undelivered.get() > 0) {
         long left = deadline - System.nanoTime();
         if (left <= 0) {
           return false;
@@ -177,9 +261,7 @@ final class LocalBackend implements PoolBackend {
     if (!engine.isTerminated()) {
       return false;
     }
-    synchronized (undeliveredLock) {
-      return undelivered == 0;
-    }
+    return undelivered.get() == 0;
   }
 
   @Override

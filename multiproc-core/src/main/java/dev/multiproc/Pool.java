@@ -5,6 +5,7 @@ import dev.multiproc.codec.JavaSerializationCodec;
 import dev.multiproc.function.SerializableCallable;
 import dev.multiproc.function.SerializableFunction;
 import dev.multiproc.function.SerializableRunnable;
+import dev.multiproc.internal.codec.ListSlice;
 import dev.multiproc.internal.codec.ValueEncoding;
 import dev.multiproc.internal.launch.Codecs;
 import dev.multiproc.internal.launch.LaunchSpec;
@@ -24,6 +25,7 @@ import java.util.Objects;
 import java.util.ServiceLoader;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -279,9 +281,13 @@ public final class Pool implements AutoCloseable {
       items.forEach(all::add);
     }
     int size = chunksize > 0 ? chunksize : defaultChunksize(all.size());
+    // A local pool encodes each chunk as it is submitted, here: it can read it straight out of
+    // the input. A cluster backend may encode later, after the caller changed the input.
+    boolean encodedNow = retries == 0 && backend instanceof LocalBackend && all instanceof java.util.RandomAccess;
     List<CompletableFuture<List<R>>> chunks = new ArrayList<>();
     for (int from = 0; from < all.size(); from += size) {
-      chunks.add(submitChunk(function, new ArrayList<>(all.subList(from, Math.min(all.size(), from + size)))));
+      int to = Math.min(all.size(), from + size);
+      chunks.add(submitChunk(function, encodedNow ? ListSlice.of(all, from, to) : new ArrayList<>(all.subList(from, to))));
     }
     return concatenated(chunks, all.size());
   }
@@ -514,28 +520,94 @@ public final class Pool implements AutoCloseable {
     return LocalBackend.unwrap(e);
   }
 
-  private <T, R> CompletableFuture<List<R>> submitChunk(SerializableFunction<T, R> function, ArrayList<T> chunk) {
-    return submit(
+  private <T, R> CompletableFuture<List<R>> submitChunk(SerializableFunction<T, R> function, List<T> chunk) {
+    SerializableCallable<List<R>> task =
         () -> {
           List<R> out = new ArrayList<>(chunk.size());
           for (T item : chunk) {
             out.add(function.apply(item));
           }
           return out;
-        },
-        taskTimeout);
+        };
+    if (retries == 0 && backend instanceof LocalBackend local) {
+      // Only map's own assembly depends on a chunk's future: no callback to keep off the reader thread.
+      return local.submit(task, taskTimeout, true);
+    }
+    return submit(task, taskTimeout);
   }
 
-  /** One future for the concatenation of the chunks' results, in chunk order. */
+  /**
+   * One future for the concatenation of the chunks' results, in chunk order. Each chunk is
+   * appended as soon as it and all before it are in (on the thread delivering it), so the list is
+   * complete when the last chunk arrives - assembling it all after the last one was a serial tail
+   * of several ms per million items - and an appended chunk's own list can be dropped at once.
+   * Failure as {@code allOf} gives it: once every chunk is done, the first failed one's exception.
+   */
   private <R> CompletableFuture<List<R>> concatenated(List<CompletableFuture<List<R>>> chunks, int size) {
-    return CompletableFuture.allOf(chunks.toArray(CompletableFuture[]::new))
-        .thenApplyAsync(
-            v -> {
-              List<R> results = new ArrayList<>(size);
-              chunks.forEach(c -> results.addAll(c.join()));
-              return results;
-            },
-            callbacks);
+    Assembly<R> assembly = new Assembly<>(chunks, size);
+    if (chunks.isEmpty()) {
+      callbacks.execute(() -> assembly.result.complete(assembly.results));
+    }
+    for (CompletableFuture<List<R>> chunk : chunks) {
+      LocalBackend.whenDone(chunk, assembly::chunkDone);
+    }
+    return assembly.result;
+  }
+
+  /** The in-order assembly behind {@link #concatenated}. */
+  private final class Assembly<R> {
+    private final CompletableFuture<List<R>>[] chunks;
+    private final ArrayList<R> results;
+    private final CompletableFuture<List<R>> result = new CompletableFuture<>();
+    private int appended; // guarded by this
+    private int done; // guarded by this
+
+    @SuppressWarnings("unchecked")
+    Assembly(List<CompletableFuture<List<R>>> chunks, int size) {
+      this.chunks = chunks.toArray(CompletableFuture[]::new);
+      this.results = new ArrayList<>(size);
+    }
+
+    synchronized void chunkDone() {
+      try {
+        advance();
+      } catch (RuntimeException | Error e) { // e.g. out of memory while appending: fail, never hang
+        result.completeExceptionally(e);
+      }
+    }
+
+    private void advance() {
+      done++;
+      while (appended < chunks.length && chunks[appended].isDone() && !chunks[appended].isCompletedExceptionally()) {
+        List<R> part = chunks[appended].join();
+        if (part instanceof java.util.RandomAccess) {
+          for (int i = 0, n = part.size(); i < n; i++) { // addAll would copy each part first
+            results.add(part.get(i));
+          }
+        } else {
+          results.addAll(part);
+        }
+        chunks[appended++] = null; // its list is garbage now
+      }
+      if (done < chunks.length) {
+        return;
+      }
+      if (appended == chunks.length) {
+        callbacks.execute(() -> result.complete(results)); // dependents of the map's future never run here
+        return;
+      }
+      Throwable failure;
+      try {
+        chunks[appended].join();
+        failure = new IllegalStateException("chunk " + appended + " neither failed nor was appended");
+      } catch (CompletionException e) {
+        failure = e.getCause();
+      } catch (CancellationException e) {
+        failure = e;
+      }
+      CompletionException wrapped = new CompletionException(failure); // as allOf reports it
+      callbacks.execute(() -> result.completeExceptionally(wrapped));
+    }
   }
 
   private int defaultChunksize(int items) {

@@ -202,7 +202,7 @@ public final class ProcessPoolExecutor implements ExecutorService {
     BlockingQueue<F> done = new LinkedBlockingQueue<>();
     for (F future : futures) {
       CompletableFuture<?> cf = future instanceof CompletableFuture<?> c ? c : CompletableFuture.runAsync(() -> awaitQuietly(future));
-      cf.whenComplete((r, e) -> done.add(future));
+      LocalBackend.whenDone(cf, () -> done.add(future));
     }
     long deadline = timeout == null ? Long.MAX_VALUE : System.nanoTime() + timeout.toNanos();
     int total = futures.size();
@@ -255,7 +255,7 @@ public final class ProcessPoolExecutor implements ExecutorService {
     BlockingQueue<Future<T>> events = new LinkedBlockingQueue<>();
     for (Future<T> future : futures) {
       CompletableFuture<?> cf = future instanceof CompletableFuture<?> c ? c : CompletableFuture.runAsync(() -> awaitQuietly(future));
-      cf.whenComplete((r, e) -> events.add(future));
+      LocalBackend.whenDone(cf, () -> events.add(future));
     }
     while (true) {
       Set<Future<T>> done = new LinkedHashSet<>();
@@ -361,7 +361,7 @@ public final class ProcessPoolExecutor implements ExecutorService {
     ExecutionException last = null;
     try {
       BlockingQueue<CompletableFuture<T>> done = new LinkedBlockingQueue<>();
-      futures.forEach(f -> f.whenComplete((r, e) -> done.add(f)));
+      futures.forEach(f -> LocalBackend.whenDone(f, () -> done.add(f)));
       for (int i = 0; i < futures.size(); i++) {
         CompletableFuture<T> f =
             deadline == Long.MAX_VALUE ? done.take() : done.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);

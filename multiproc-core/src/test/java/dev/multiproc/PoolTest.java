@@ -74,6 +74,77 @@ class PoolTest {
     }
   }
 
+  /**
+   * Results are delivered on the reader thread when nothing depends on their future, but a stage
+   * or an allOf waiting on one still runs on a virtual thread, and a slow one delays no other
+   * result.
+   */
+  @Test
+  void dependentStages_runOffTheReaderThread_andDelayNoOtherResult() throws Exception {
+    try (Pool pool = Pool.create(1)) {
+      CountDownLatch release = new CountDownLatch(1);
+      CompletableFuture<Integer> slow = pool.applyAsync(() -> {
+        Thread.sleep(200);
+        return 1;
+      });
+      CompletableFuture<Boolean> stageThread = slow.thenApply(r -> Thread.currentThread().isVirtual());
+      CompletableFuture<Boolean> blocked = slow.thenApply(r -> {
+        try {
+          return release.await(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          throw new IllegalStateException(e);
+        }
+      });
+      CompletableFuture<Boolean> allOfThread =
+          CompletableFuture.allOf(slow).thenApply(v -> Thread.currentThread().isVirtual());
+      CompletableFuture<Integer> next = pool.applyAsync(() -> 2);
+      // The same worker's next result arrives while a stage of the previous one is still blocked.
+      assertThat(next.get(30, TimeUnit.SECONDS)).isEqualTo(2);
+      assertThat(blocked).isNotDone();
+      release.countDown();
+      assertThat(stageThread.get(30, TimeUnit.SECONDS)).isTrue();
+      assertThat(allOfThread.get(30, TimeUnit.SECONDS)).isTrue();
+      assertThat(blocked.get(30, TimeUnit.SECONDS)).isTrue();
+      // Many results with nobody waiting on them yet all arrive, in any order of joins.
+      List<CompletableFuture<Integer>> many = new ArrayList<>();
+      for (int i = 0; i < 2000; i++) {
+        many.add(pool.applyAsync((Integer x) -> x + 1, i));
+      }
+      for (int i = many.size() - 1; i >= 0; i--) {
+        assertThat(many.get(i).get(30, TimeUnit.SECONDS)).isEqualTo(i + 1);
+      }
+    }
+  }
+
+  /**
+   * A worker holds a tiny task's result back while its next task is queued, to send results in
+   * batches; a long next task does not hold it back: it arrives while that task still runs.
+   * A queued task cancelled before it started is answered, and the worker goes on.
+   */
+  @Test
+  void heldBackResult_arrivesWhileTheNextTaskRuns_andQueuedTasksCanBeCancelled() throws Exception {
+    try (Pool pool = Pool.create(1)) {
+      List<CompletableFuture<Integer>> warm = new ArrayList<>();
+      for (int i = 0; i < 500; i++) { // tiny tasks: the pool starts sending them in batches
+        warm.add(pool.applyAsync((Integer x) -> x + 1, i));
+      }
+      for (CompletableFuture<Integer> f : warm) {
+        f.get(30, TimeUnit.SECONDS);
+      }
+      CompletableFuture<Integer> tiny = pool.applyAsync(() -> 1);
+      CompletableFuture<Integer> slow = pool.applyAsync(() -> {
+        Thread.sleep(3000);
+        return 2;
+      });
+      CompletableFuture<Integer> queuedBehind = pool.applyAsync(() -> 3);
+      assertThat(tiny.get(2, TimeUnit.SECONDS)).isEqualTo(1);
+      assertThat(slow).isNotDone();
+      assertThat(queuedBehind.cancel(true)).isTrue();
+      assertThat(slow.get(30, TimeUnit.SECONDS)).isEqualTo(2);
+      assertThat(pool.apply(() -> 4)).isEqualTo(4);
+    }
+  }
+
   /** map keeps input order, with default and explicit chunk sizes. */
   @Test
   void map_keepsOrder() throws Exception {
@@ -83,6 +154,41 @@ class PoolTest {
       assertThat(pool.map(x -> x * x, items)).isEqualTo(expected);
       assertThat(pool.map(x -> x * x, items, 7)).isEqualTo(expected);
       assertThat(pool.map(x -> x * x, List.<Long>of())).isEmpty();
+    }
+  }
+
+  /**
+   * map reports the first failing chunk in input order, whichever fails first in time, as
+   * TaskFailedException (ExecutionException from get(), CompletionException from join()); an
+   * empty input gives an empty mutable list.
+   */
+  @Test
+  void map_failure_isTheFirstFailingChunkInOrder() throws Exception {
+    List<Integer> items = IntStream.range(0, 400).boxed().toList();
+    try (Pool pool = Pool.create(2)) {
+      dev.multiproc.function.SerializableFunction<Integer, Integer> failing = x -> {
+        if (x == 390) {
+          throw new IllegalStateException("late " + x);
+        }
+        if (x == 150) {
+          java.util.concurrent.locks.LockSupport.parkNanos(300_000_000L); // fails last in time, but comes first in order
+          throw new IllegalArgumentException("first " + x);
+        }
+        return x;
+      };
+      assertThatThrownBy(() -> pool.map(failing, items, 10))
+          .isInstanceOf(TaskFailedException.class)
+          .hasCauseInstanceOf(IllegalArgumentException.class)
+          .cause().hasMessage("first 150");
+      CompletableFuture<List<Integer>> async = pool.mapAsync(failing, items, 10);
+      assertThatThrownBy(() -> async.get(30, TimeUnit.SECONDS))
+          .isInstanceOf(java.util.concurrent.ExecutionException.class)
+          .cause().isInstanceOf(TaskFailedException.class);
+      assertThatThrownBy(async::join).isInstanceOf(java.util.concurrent.CompletionException.class).cause().isInstanceOf(TaskFailedException.class);
+      List<Integer> none = pool.mapAsync((Integer x) -> x, List.<Integer>of(), 0).get(30, TimeUnit.SECONDS);
+      assertThat(none).isEmpty();
+      none.add(1);
+      assertThat(pool.map(x -> x + 1, items, 7)).isEqualTo(items.stream().map(x -> x + 1).toList());
     }
   }
 

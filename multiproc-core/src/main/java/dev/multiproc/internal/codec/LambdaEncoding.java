@@ -12,6 +12,9 @@ import java.io.StreamCorruptedException;
 import java.lang.invoke.SerializedLambda;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 
 /*
@@ -132,28 +135,222 @@ final class LambdaEncoding {
     return header;
   }
 
-  static byte[] encode(SerializedLambda form, Object lambda, ValueEncoding encoding) {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
-    try (DataOutputStream out = new DataOutputStream(bytes)) {
-      out.write(header(form, lambda));
-      out.writeByte(form.getCapturedArgCount());
-      for (int i = 0; i < form.getCapturedArgCount(); i++) {
-        byte[] arg;
+  /**
+   * Encodes a lambda behind {@code tag}, into one array of the exact size: a map chunk's lambda
+   * carries the whole chunk, and growing a stream's buffer and copying it out twice cost the
+   * parent several times the chunk's size in garbage (and its young collections). A captured list
+   * of numbers is written straight into that array, not encoded apart and copied.
+   */
+  static byte[] encode(byte tag, SerializedLambda form, Object lambda, ValueEncoding encoding) {
+    byte[] encoded = encode(tag, form, lambda, encoding, true);
+    return encoded != null ? encoded : encode(tag, form, lambda, encoding, false);
+  }
+
+  /** Null if a list {@code inPlace} sized as numbers turned out not to be (or changed meanwhile). */
+  private static byte[] encode(byte tag, SerializedLambda form, Object lambda, ValueEncoding encoding, boolean inPlace) {
+    byte[] header = header(form, lambda);
+    int count = form.getCapturedArgCount();
+    byte[][] args = new byte[count][];
+    int[] lengths = new int[count];
+    long size = header.length + 1L;
+    for (int i = 0; i < count; i++) {
+      Object arg = form.getCapturedArg(i);
+      int listSize = inPlace ? ValueEncoding.numberListSize(arg) : -1;
+      if (listSize >= 0) {
+        lengths[i] = listSize; // written below
+      } else {
         try {
-          arg = encoding.encode(form.getCapturedArg(i));
+          args[i] = encoding.encode(arg);
         } catch (TaskNotSerializableException e) {
           if (e.offendingClass() == null) {
             throw e;
           }
           throw TaskNotSerializableException.of(e.offendingClass(), form, lambda);
         }
-        out.writeInt(arg.length);
-        out.write(arg);
+        lengths[i] = args[i].length;
       }
-    } catch (IOException e) {
-      throw new AssertionError("in-memory stream cannot fail", e);
+      size += Integer.BYTES + lengths[i];
     }
-    return bytes.toByteArray();
+    ByteBuffer out = ByteBuffer.wrap(new byte[ValueEncoding.checkedSize(size)]); // big-endian, as DataInputStream reads
+    out.put(tag).put(header).put((byte) count);
+    for (int i = 0; i < count; i++) {
+      out.putInt(lengths[i]);
+      if (args[i] != null) {
+        out.put(args[i]);
+      } else {
+        if (!ValueEncoding.writeNumberList((java.util.List<?>) form.getCapturedArg(i), out.array(), out.position(), lengths[i])) {
+          return null;
+        }
+        out.position(out.position() + lengths[i]);
+      }
+    }
+    return out.array();
+  }
+
+  /**
+   * Encodings of lambdas that capture nothing, by class: always the same bytes, so the parent
+   * skips taking the lambda apart (a reflective writeReplace) for the function of every
+   * {@code applyAsync(function, arg)}.
+   */
+  private static final ClassValue<AtomicReference<byte[]>> STATELESS =
+      new ClassValue<>() {
+        @Override
+        protected AtomicReference<byte[]> computeValue(Class<?> type) {
+          return new AtomicReference<>();
+        }
+      };
+
+  /** {@return the encoding remembered for a lambda of this class that captures nothing, or null} */
+  static byte[] statelessEncoding(Object value) {
+    if (value instanceof DirectLambda || !value.getClass().isHidden()) {
+      return null;
+    }
+    return STATELESS.get(value.getClass()).get();
+  }
+
+  /** Remembers {@code encoded} for {@code lambda}'s class if the lambda captures nothing. */
+  static void rememberIfStateless(SerializedLambda form, Object lambda, byte[] encoded) {
+    if (form.getCapturedArgCount() == 0 && !(lambda instanceof DirectLambda)) {
+      STATELESS.get(lambda.getClass()).set(encoded.clone());
+    }
+  }
+
+  /*
+   * A worker decodes the same few lambda shapes again and again (a pool's tasks): the class-
+   * dependent header of each (nine fields, see header()) is parsed and its capturing class loaded
+   * once per distinct header bytes, not per task - that was a third of a worker's CPU per tiny
+   * task. Bounded: a sender of endless distinct shapes only empties the cache.
+   */
+  private static final int MAX_PARSED_HEADERS = 256;
+  private static final ConcurrentHashMap<HeaderKey, Header> PARSED = new ConcurrentHashMap<>();
+
+  /** The header fields of an encoded lambda, and its capturing class once loaded. */
+  private static final class Header {
+    final String capturingClassName;
+    final String functionalInterfaceClass;
+    final String functionalInterfaceMethodName;
+    final String functionalInterfaceMethodSignature;
+    final int implMethodKind;
+    final String implClass;
+    final String implMethodName;
+    final String implMethodSignature;
+    final String instantiatedMethodType;
+    /** The capturing class and the context class loader it was loaded for. */
+    private volatile Object[] loaded;
+
+    private Header(DataInputStream in) throws IOException {
+      capturingClassName = in.readUTF();
+      functionalInterfaceClass = in.readUTF();
+      functionalInterfaceMethodName = in.readUTF();
+      functionalInterfaceMethodSignature = in.readUTF();
+      implMethodKind = in.readInt();
+      implClass = in.readUTF();
+      implMethodName = in.readUTF();
+      implMethodSignature = in.readUTF();
+      instantiatedMethodType = in.readUTF();
+    }
+
+    /** Reads the header at {@code offset}, leaving {@code in} (over the same bytes) after it. */
+    static Header read(byte[] body, int offset, DataInputStream in) throws IOException {
+      int end = headerEnd(body, offset);
+      if (end < 0) {
+        return new Header(in); // malformed: reading it fails with the stream's own error
+      }
+      Header cached = PARSED.get(new HeaderKey(body, offset, end));
+      if (cached != null) {
+        in.skipNBytes(end - offset);
+        return cached;
+      }
+      Header header = new Header(in);
+      if (PARSED.size() >= MAX_PARSED_HEADERS) {
+        PARSED.clear();
+      }
+      PARSED.put(new HeaderKey(Arrays.copyOfRange(body, offset, end), 0, end - offset), header);
+      return header;
+    }
+
+    /** Where the header starting at {@code at} ends (its UTF fields' lengths walked), or -1 past the end. */
+    private static int headerEnd(byte[] b, int at) {
+      for (int field = 0; field < 9; field++) {
+        if (field == 4) { // implMethodKind, an int
+          at += Integer.BYTES;
+          continue;
+        }
+        if (at + 2 > b.length) {
+          return -1;
+        }
+        at += 2 + (((b[at] & 0xFF) << 8) | (b[at + 1] & 0xFF));
+      }
+      return at <= b.length ? at : -1;
+    }
+
+    /*
+     * Once $deserializeLambda$ has accepted a header (it checks the form against the lambdas its
+     * class really contains) and built a lambda, the next ones with the same header - the same
+     * lambda, other captured values - are built by that lambda class's constructor, as its
+     * metafactory would: calling $deserializeLambda$ per task cost a reflective call and a string
+     * switch each, and a worker ~70 ms of C2 compilation of the switch (Pool's has all of Pool's
+     * lambdas) in its first seconds.
+     */
+    private volatile Object[] lambdaClass; // capturing class, constructor of its lambda
+
+    void rememberClass(Class<?> capturing, Object lambda, int capturedCount) {
+      Class<?> type = lambda.getClass();
+      if (!type.isHidden()) {
+        return;
+      }
+      java.lang.reflect.Constructor<?>[] constructors = type.getDeclaredConstructors();
+      if (constructors.length != 1 || constructors[0].getParameterCount() != capturedCount) {
+        return;
+      }
+      try {
+        constructors[0].setAccessible(true);
+      } catch (RuntimeException e) {
+        return; // not open to us: keep deserializing
+      }
+      lambdaClass = new Object[] {capturing, constructors[0]};
+    }
+
+    /** {@return a new lambda of the class remembered for this header and capturing class, or null} */
+    Object newInstance(Class<?> capturing, Object[] captured) {
+      Object[] known = lambdaClass;
+      if (known == null || known[0] != capturing) {
+        return null;
+      }
+      try {
+        return ((java.lang.reflect.Constructor<?>) known[1]).newInstance(captured);
+      } catch (ReflectiveOperationException | RuntimeException e) {
+        return null; // e.g. a captured value of the wrong type: let $deserializeLambda$ judge it
+      }
+    }
+
+    Class<?> capturingClass() throws ClassNotFoundException {
+      ClassLoader context = Thread.currentThread().getContextClassLoader();
+      Object[] known = loaded;
+      if (known != null && known[0] == context) {
+        return (Class<?>) known[1];
+      }
+      Class<?> type = ValueEncoding.loadClass(capturingClassName.replace('/', '.'));
+      loaded = new Object[] {context, type};
+      return type;
+    }
+  }
+
+  /** A range of bytes as a map key. */
+  private record HeaderKey(byte[] bytes, int from, int to) {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof HeaderKey k && Arrays.equals(bytes, from, to, k.bytes, k.from, k.to);
+    }
+
+    @Override
+    public int hashCode() {
+      int h = 1;
+      for (int i = from; i < to; i++) {
+        h = 31 * h + bytes[i];
+      }
+      return h;
+    }
   }
 
   /**
@@ -168,15 +365,9 @@ final class LambdaEncoding {
       throw new StreamCorruptedException("lambdas nested deeper than " + MAX_NESTING);
     }
     DataInputStream in = new DataInputStream(new ByteArrayInputStream(body, offset, body.length - offset));
-    String capturingClass = in.readUTF();
-    String functionalInterfaceClass = in.readUTF();
-    String functionalInterfaceMethodName = in.readUTF();
-    String functionalInterfaceMethodSignature = in.readUTF();
-    int implMethodKind = in.readInt();
-    String implClass = in.readUTF();
-    String implMethodName = in.readUTF();
-    String implMethodSignature = in.readUTF();
-    String instantiatedMethodType = in.readUTF();
+    Header header = Header.read(body, offset, in);
+    String implClass = header.implClass;
+    String implMethodName = header.implMethodName;
     int count = in.readUnsignedByte();
     if (count > MAX_CAPTURED_ARGS) {
       throw new StreamCorruptedException("bad captured argument count " + count);
@@ -193,18 +384,24 @@ final class LambdaEncoding {
     if (in.available() != 0) {
       throw new StreamCorruptedException(in.available() + " trailing bytes after a lambda");
     }
-    Class<?> capturing = ValueEncoding.loadClass(capturingClass.replace('/', '.'));
+    Class<?> capturing = header.capturingClass();
+    if (!encoding.trustsSource()) {
+      Object rebuilt = header.newInstance(capturing, captured);
+      if (rebuilt != null) {
+        return rebuilt;
+      }
+    }
     SerializedLambda form =
         new SerializedLambda(
             capturing,
-            functionalInterfaceClass,
-            functionalInterfaceMethodName,
-            functionalInterfaceMethodSignature,
-            implMethodKind,
+            header.functionalInterfaceClass,
+            header.functionalInterfaceMethodName,
+            header.functionalInterfaceMethodSignature,
+            header.implMethodKind,
             implClass,
             implMethodName,
-            implMethodSignature,
-            instantiatedMethodType,
+            header.implMethodSignature,
+            header.instantiatedMethodType,
             captured);
     if (encoding.trustsSource()) {
       DirectLambda direct = DirectLambda.of(form, captured, capturing.getClassLoader());
@@ -217,7 +414,9 @@ final class LambdaEncoding {
       throw new InvalidObjectException(capturing.getName() + " has no lambdas that can be deserialized");
     }
     try {
-      return deserialize.invoke(null, form);
+      Object lambda = deserialize.invoke(null, form);
+      header.rememberClass(capturing, lambda, count);
+      return lambda;
     } catch (InvocationTargetException e) {
       InvalidObjectException failure =
           new InvalidObjectException("cannot rebuild lambda " + implClass + "." + implMethodName + ": " + e.getCause());

@@ -30,8 +30,9 @@ import java.nio.charset.StandardCharsets;
  * |         | STRING: UTF-8   CODEC: the codec's bytes  |
  * |         | INT/LONG/DOUBLE/BOOLEAN: the boxed value  |
  * |         | LAMBDA: see LambdaEncoding                |
- * |         | INT_LIST/LONG_LIST: an ArrayList of boxed |
- * |         |   ints/longs, as raw values               |
+ * |         | INT_LIST/LONG_LIST/DOUBLE_LIST: an        |
+ * |         |   ArrayList of boxed ints/longs/doubles,  |
+ * |         |   as raw values                           |
  * |         | LIST: an ArrayList: u32 count, then each  |
  * |         |   element as u32 length + its encoding    |
  * +---------+------------------------------------------+
@@ -62,6 +63,7 @@ public final class ValueEncoding {
   private static final VarHandle LONG_VIEW = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.nativeOrder());
   private static final byte LONG_LIST = 12;
   private static final byte LIST = 13;
+  private static final byte DOUBLE_LIST = 14;
   private static final byte CODEC = 15;
 
   /** The lambda path bypasses the deserialization filter, so a user-set filter turns it off. */
@@ -142,20 +144,26 @@ public final class ValueEncoding {
     } else if (value instanceof Boolean b) {
       return new byte[] {BOOLEAN, (byte) (b ? 1 : 0)};
     }
-    if (value.getClass() == ArrayList.class) {
-      byte[] numbers = encodeNumberList((ArrayList<?>) value);
+    if (value.getClass() == ArrayList.class || value instanceof ListSlice<?>) {
+      List<?> list = (List<?>) value;
+      byte[] numbers = encodeNumberList(list);
       if (numbers != null) {
         return numbers;
       }
-      if (flat((ArrayList<?>) value)) {
-        return encodeList((ArrayList<?>) value);
+      if (flat(list)) {
+        return encodeList(list);
       }
     }
     if (LAMBDA_FAST_PATH) {
+      byte[] stateless = LambdaEncoding.statelessEncoding(value);
+      if (stateless != null) {
+        return stateless.clone();
+      }
       SerializedLambda form = LambdaEncoding.serializedForm(value);
       if (form != null) {
-        byte[] body = LambdaEncoding.encode(form, value, this);
-        return tagged(LAMBDA, body);
+        byte[] encoded = LambdaEncoding.encode(LAMBDA, form, value, this);
+        LambdaEncoding.rememberIfStateless(form, value, encoded);
+        return encoded;
       }
     }
     byte[] body;
@@ -182,8 +190,24 @@ public final class ValueEncoding {
     return decode(bytes, 0);
   }
 
+  /**
+   * Whether decoding these bytes runs no code but ours: a raw value (number, string, array, list
+   * of numbers), not one through the codec or a lambda, whose decoding runs user classes' code
+   * ({@code readObject}, a custom codec, a capturing class's {@code $deserializeLambda$}).
+   *
+   * @param bytes tagged bytes from {@link #encode}
+   * @return true if {@link #decode} would only copy and box
+   */
+  public static boolean decodesWithoutUserCode(byte[] bytes) {
+    if (bytes.length == 0) {
+      return false;
+    }
+    byte tag = bytes[0];
+    return tag >= NULL && tag <= DOUBLE_LIST && tag != LAMBDA && tag != LIST;
+  }
+
   /** Lists of lists (and lists containing themselves) go through the codec, which handles cycles. */
-  private static boolean flat(ArrayList<?> list) {
+  private static boolean flat(List<?> list) {
     for (Object element : list) {
       if (element instanceof java.util.Collection<?> || element instanceof java.util.Map<?, ?>) {
         return false;
@@ -193,46 +217,104 @@ public final class ValueEncoding {
   }
 
   /**
-   * A list of only {@code Integer}s or only {@code Long}s as a raw array, checked and written in
+   * A list of only {@code Integer}s, {@code Long}s or {@code Double}s as a raw array, checked and written in
    * one pass (map chunks and their results are such lists); null when the list is anything else.
    */
-  private static byte[] encodeNumberList(ArrayList<?> list) {
-    if (list.isEmpty()) {
+  private static byte[] encodeNumberList(List<?> list) {
+    int size = numberListSize(list);
+    if (size < 0) {
       return null;
     }
-    Object first = list.getFirst();
-    int size = list.size();
-    if (first instanceof Integer) {
-      byte[] out = new byte[checkedSize((long) size * Integer.BYTES)];
-      out[0] = INT_LIST;
-      for (int i = 0; i < size; i++) {
-        if (!(list.get(i) instanceof Integer value)) {
-          return null;
-        }
-        INT_VIEW.set(out, 1 + i * Integer.BYTES, (int) value);
-      }
-      return out;
+    byte[] out = new byte[size];
+    return writeNumberList(list, out, 0, size) ? out : null;
+  }
+
+  /**
+   * The size of the encoding of {@code value} if it may be a list of only {@code Integer}s, only
+   * {@code Long}s or only {@code Double}s (its first element says which; {@link #writeNumberList}
+   * checks the others), else -1. Lets a lambda's encoding write such a captured list straight into
+   * its own array.
+   */
+  static int numberListSize(Object value) {
+    if (!(value.getClass() == ArrayList.class || value instanceof ListSlice<?>)) {
+      return -1;
     }
-    if (first instanceof Long) {
-      byte[] out = new byte[checkedSize((long) size * Long.BYTES)];
-      out[0] = LONG_LIST;
-      for (int i = 0; i < size; i++) {
-        if (!(list.get(i) instanceof Long value)) {
-          return null;
-        }
-        LONG_VIEW.set(out, 1 + i * Long.BYTES, (long) value);
-      }
-      return out;
+    List<?> list = (List<?>) value;
+    if (list.isEmpty()) {
+      return -1;
     }
-    return null;
+    byte tag = numberListTag(list.getFirst());
+    return tag < 0 ? -1 : checkedSize((long) list.size() * numberBytes(tag));
+  }
+
+  /** The number-list tag for a list whose first element is {@code first}, or -1 for none. */
+  private static byte numberListTag(Object first) {
+    return first instanceof Integer ? INT_LIST : first instanceof Long ? LONG_LIST : first instanceof Double ? DOUBLE_LIST : -1;
+  }
+
+  private static int numberBytes(byte numberListTag) {
+    return numberListTag == INT_LIST ? Integer.BYTES : Long.BYTES;
+  }
+
+  /**
+   * Writes the encoding of a list {@link #numberListSize} sized at {@code size} into {@code out}
+   * at {@code offset}. One loop for the three kinds: the JIT splits it by the kind, which does not
+   * change inside it.
+   *
+   * @return false if it is not such a list after all (or no longer that size): the bytes written
+   *     are then meaningless
+   */
+  static boolean writeNumberList(List<?> list, byte[] out, int offset, int size) {
+    int count = list.size();
+    byte tag = count == 0 ? -1 : numberListTag(list.getFirst());
+    if (tag < 0 || size != checkedSize((long) count * numberBytes(tag))) {
+      return false;
+    }
+    out[offset] = tag;
+    int at = offset + 1;
+    for (int i = 0; i < count; i++) {
+      Object element = list.get(i);
+      if (tag == INT_LIST && element instanceof Integer value) {
+        INT_VIEW.set(out, at, (int) value);
+        at += Integer.BYTES;
+      } else if (tag == LONG_LIST && element instanceof Long value) {
+        LONG_VIEW.set(out, at, (long) value);
+        at += Long.BYTES;
+      } else if (tag == DOUBLE_LIST && element instanceof Double value) {
+        LONG_VIEW.set(out, at, Double.doubleToRawLongBits(value)); // every NaN kept as it was
+        at += Long.BYTES;
+      } else {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** A number list's values, straight into the list: no array of boxes to copy and drop. */
+  private static ArrayList<Object> decodeNumberList(byte[] bytes, ByteBuffer body) throws StreamCorruptedException {
+    byte tag = bytes[0];
+    int count = elements(body, numberBytes(tag));
+    ArrayList<Object> values = new ArrayList<>(count);
+    int at = 1;
+    for (int i = 0; i < count; i++) {
+      if (tag == INT_LIST) {
+        values.add((int) INT_VIEW.get(bytes, at));
+        at += Integer.BYTES;
+      } else {
+        long raw = (long) LONG_VIEW.get(bytes, at);
+        at += Long.BYTES;
+        values.add(tag == LONG_LIST ? (Object) Long.valueOf(raw) : (Object) Double.valueOf(Double.longBitsToDouble(raw)));
+      }
+    }
+    return values;
   }
 
   /**
    * An {@code ArrayList} (exactly that class, so decoding gives back the same type) of other values,
    * element by element - the shape of map chunks and their results, which would otherwise cost an
-   * object stream each way. Lists of only ints or longs take {@link #encodeNumberList} instead.
+   * object stream each way. Lists of only ints, longs or doubles take {@link #encodeNumberList} instead.
    */
-  private byte[] encodeList(ArrayList<?> list) {
+  private byte[] encodeList(List<?> list) {
     List<byte[]> elements = new ArrayList<>(list.size());
     long size = Integer.BYTES;
     for (Object element : list) {
@@ -269,6 +351,12 @@ public final class ValueEncoding {
       if (length < 1 || length > body.remaining()) {
         throw new StreamCorruptedException("list element " + i + " claims " + length + " bytes");
       }
+      int at = body.arrayOffset() + body.position();
+      if (body.array()[at] == STRING) { // the commonest element: decoded in place, no copy of it
+        list.add(decodeUtf8(body.array(), at + 1, length - 1));
+        body.position(body.position() + length);
+        continue;
+      }
       byte[] element = new byte[length];
       body.get(element);
       list.add(decode(element, depth + 1));
@@ -299,6 +387,9 @@ public final class ValueEncoding {
     if (bytes.length == 0) {
       throw new StreamCorruptedException("empty value encoding");
     }
+    if (bytes[0] == INT && bytes.length == 1 + Integer.BYTES) {
+      return (int) INT_VIEW.get(bytes, 1); // the commonest small result: no buffer views for it
+    }
     // The body after the tag, as a native-order view (what the encoder wrote).
     ByteBuffer body = ByteBuffer.wrap(bytes, 1, bytes.length - 1).slice().order(ByteOrder.nativeOrder());
     return switch (bytes[0]) {
@@ -319,7 +410,7 @@ public final class ValueEncoding {
         body.asDoubleBuffer().get(a);
         yield a;
       }
-      case STRING -> decodeUtf8(bytes);
+      case STRING -> decodeUtf8(bytes, 1, bytes.length - 1);
       case INT -> exactly(body, Integer.BYTES).getInt(0);
       case LONG -> exactly(body, Long.BYTES).getLong(0);
       case DOUBLE -> exactly(body, Double.BYTES).getDouble(0);
@@ -329,32 +420,28 @@ public final class ValueEncoding {
         default -> throw new StreamCorruptedException("bad boolean byte");
       };
       case LAMBDA -> LambdaEncoding.decode(bytes, 1, this, depth);
-      case INT_LIST -> {
-        Integer[] values = new Integer[elements(body, Integer.BYTES)];
-        for (int i = 0; i < values.length; i++) {
-          values[i] = (int) INT_VIEW.get(bytes, 1 + i * Integer.BYTES);
-        }
-        yield new ArrayList<>(Arrays.asList(values));
-      }
-      case LONG_LIST -> {
-        Long[] values = new Long[elements(body, Long.BYTES)];
-        for (int i = 0; i < values.length; i++) {
-          values[i] = (long) LONG_VIEW.get(bytes, 1 + i * Long.BYTES);
-        }
-        yield new ArrayList<>(Arrays.asList(values));
-      }
+      case INT_LIST, LONG_LIST, DOUBLE_LIST -> decodeNumberList(bytes, body);
       case LIST -> decodeList(body, depth);
       case CODEC -> codec.decode(Arrays.copyOfRange(bytes, 1, bytes.length));
       default -> throw new StreamCorruptedException("unknown value tag " + bytes[0]);
     };
   }
 
-  private static String decodeUtf8(byte[] bytes) throws CharacterCodingException {
+  /**
+   * Strict UTF-8 (malformed input is an error, not a replacement character), at the speed of
+   * {@code new String}: a string without U+FFFD cannot have come from malformed input; only one
+   * with it (rare) is decoded again strictly, which throws or gives the same string.
+   */
+  private static String decodeUtf8(byte[] bytes, int offset, int length) throws CharacterCodingException {
+    String fast = new String(bytes, offset, length, StandardCharsets.UTF_8);
+    if (fast.indexOf('\uFFFD') < 0) {
+      return fast;
+    }
     return StandardCharsets.UTF_8
         .newDecoder()
         .onMalformedInput(CodingErrorAction.REPORT)
         .onUnmappableCharacter(CodingErrorAction.REPORT)
-        .decode(ByteBuffer.wrap(bytes, 1, bytes.length - 1))
+        .decode(ByteBuffer.wrap(bytes, offset, length))
         .toString();
   }
 
@@ -402,7 +489,8 @@ public final class ValueEncoding {
     return out;
   }
 
-  private static int checkedSize(long bodyBytes) {
+  /** {@return the size of a value with a body of {@code bodyBytes}, tag included} */
+  static int checkedSize(long bodyBytes) {
     if (bodyBytes > Integer.MAX_VALUE - 16) {
       throw new MultiprocException("value of " + bodyBytes + " bytes is too large to send in one message");
     }

@@ -7,6 +7,7 @@ import dev.multiproc.internal.protocol.Message.Exiting;
 import dev.multiproc.internal.protocol.Message.Hello;
 import dev.multiproc.internal.protocol.Message.Signalled;
 import dev.multiproc.internal.protocol.ProtocolException;
+import java.io.BufferedInputStream;
 import java.io.EOFException;
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
@@ -47,6 +48,8 @@ import java.util.concurrent.TimeUnit;
 /** The parent's end of one running child JVM: its process, channel and output pumps. */
 public final class WorkerHandle {
   private static final long PUMP_DRAIN_GRACE_MILLIS = 500;
+  /** The pipe's own capacity: one read can empty it. */
+  private static final int READ_BUFFER_BYTES = 64 * 1024;
 
   /** Receives what a worker sends. Called on the worker's reader thread, one call at a time. */
   public interface Listener {
@@ -168,6 +171,16 @@ public final class WorkerHandle {
     down.send(message);
   }
 
+  /**
+   * Sends several messages to the worker in one write where they fit in the pipe's buffer.
+   *
+   * @param messages the messages, in order
+   * @throws IOException if the channel is broken or a frame is too large (nothing is sent then)
+   */
+  public void sendAll(List<? extends Message> messages) throws IOException {
+    down.sendAll(messages);
+  }
+
   /** Closes the worker's stdin: it has said its last word; see the overview. Idempotent. */
   public void release() {
     try {
@@ -202,7 +215,9 @@ public final class WorkerHandle {
       FileInputStream in = new FileInputStream(upFifo.toFile()); // blocks until the child opens
       upOpened = true;
       Files.deleteIfExists(upFifo); // nobody else may open it from now on
-      up = new FrameChannel(in, null, maxFrameBytes);
+      // Buffered: one read takes every frame the child wrote meanwhile (two reads per frame
+      // otherwise, length then body - most of the parent's cost per tiny task).
+      up = new FrameChannel(new BufferedInputStream(in, READ_BUFFER_BYTES), null, maxFrameBytes);
       verifyHello(up.receive());
       connected.complete(null);
       while (true) {

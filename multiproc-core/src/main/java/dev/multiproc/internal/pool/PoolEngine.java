@@ -132,16 +132,7 @@ public final class PoolEngine {
     if (s != State.RUNNING) {
       throw new RejectedExecutionException("pool " + name + " is " + s.name().toLowerCase() + "; it accepts no new tasks");
     }
-    task.outcome.whenComplete(
-        (r, e) -> {
-          if (e instanceof CancellationException) {
-            queue.remove(task);
-            PoolWorker worker = task.runningOn;
-            if (worker != null) {
-              worker.cancel(task, CANCEL_GRACE_MILLIS);
-            }
-          }
-        });
+    task.engine = this;
     if (!(queue.isEmpty() && sendDirectly(task))) {
       queue.add(task);
     }
@@ -151,6 +142,15 @@ public final class PoolEngine {
           after == State.BROKEN ? broken : new CancellationException("pool " + name + " was terminated"));
     }
     return task.outcome;
+  }
+
+  /** A queued or running task was cancelled: off the queue, or interrupted (then killed) in its worker. */
+  void cancelled(PendingTask task) {
+    queue.remove(task);
+    PoolWorker worker = task.runningOn;
+    if (worker != null) {
+      worker.cancel(task, CANCEL_GRACE_MILLIS);
+    }
   }
 
   /** Gives the task to a worker with a free slot now, from the calling thread; false if none has one. */
@@ -275,6 +275,29 @@ public final class PoolEngine {
         return null;
       }
     }
+  }
+
+  /**
+   * A queued task if there is one right now, else null: never waits. A dispatcher that took a task
+   * takes more this way while its worker has free slots, to send them in one write.
+   */
+  PendingTask pollTask() {
+    if (state == State.TERMINATED || state == State.BROKEN) {
+      return null;
+    }
+    PendingTask task = queue.pollFirst();
+    if (task == null) {
+      return null;
+    }
+    if (task == WAKE_UP) {
+      queue.offerFirst(task); // still owed to a dispatcher waiting in takeTask
+      return null;
+    }
+    if (state == State.TERMINATED || state == State.BROKEN) {
+      requeue(task); // fails it: terminate()'s sweep of the queue may already have run
+      return null;
+    }
+    return task;
   }
 
   /** Puts back a task a worker took but could not deliver; it goes first. */

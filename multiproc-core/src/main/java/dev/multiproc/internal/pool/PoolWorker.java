@@ -16,6 +16,8 @@ import dev.multiproc.internal.protocol.Message.TaskFailure;
 import dev.multiproc.internal.protocol.Message.TaskResult;
 import dev.multiproc.internal.protocol.Message.ThreadDump;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
@@ -39,6 +41,14 @@ import java.util.concurrent.TimeUnit;
 final class PoolWorker {
   /** Tasks a worker may hold beyond its concurrency, queued in the worker, while tasks are short. */
   private static final int PREFETCH = 4;
+  /**
+   * Tasks a worker may hold beyond its concurrency while tasks are tiny: refilled in batches of at
+   * least half of this, sent in one write and read in one read, where a refill per result cost
+   * the parent a dispatcher wake-up and a write, and the worker a read, for every tiny task.
+   */
+  private static final int TINY_PREFETCH = 128;
+  /** Below this average task time, tasks are tiny (see {@link #TINY_PREFETCH}). */
+  private static final long TINY_TASK_NANOS = 50_000;
   /** Below this average task time, all {@link #PREFETCH} extra tasks may be in flight; else one. */
   private static final long DEEP_PREFETCH_MAX_TASK_NANOS = 200_000;
   /** Prefetch only while the recent average task (send to result) is shorter than this. */
@@ -60,6 +70,8 @@ final class PoolWorker {
   private final Semaphore capacity;
   private final Object gate = new Object();
   private volatile long averageTaskNanos = Long.MAX_VALUE;
+  /** When the last result arrived (reader thread only): a task sent before it waited behind it. */
+  private long lastResultNanos;
   /** A cancelled task is still in flight here and may get this worker killed: send it nothing new. */
   private volatile boolean cancelling;
   private final ConcurrentHashMap<Long, PendingTask> inFlight = new ConcurrentHashMap<>();
@@ -75,7 +87,7 @@ final class PoolWorker {
   PoolWorker(PoolEngine pool, String name) {
     this.pool = pool;
     this.name = name;
-    this.permits = pool.concurrency() + PREFETCH;
+    this.permits = pool.concurrency() + TINY_PREFETCH;
     this.capacity = new Semaphore(permits);
   }
 
@@ -156,27 +168,16 @@ final class PoolWorker {
           capacity.release();
           continue;
         }
-        task.runningOn = this;
-        inFlight.put(task.id, task);
-        if (state == State.DEAD) { // died while we were taking it: nobody will fail it here
-          inFlight.remove(task.id);
-          pool.requeue(task);
+        if (!claim(task)) { // died while we were taking it: nobody will fail it here
           break;
         }
+        List<PendingTask> batch = new ArrayList<>(2);
+        batch.add(task);
+        takeMoreWhileSlotsAreFree(batch);
         state = State.BUSY;
-        tasksTaken++;
-        task.sentNanos = System.nanoTime();
-        try {
-          handle.send(new RunTask(task.id, false, task.payload));
-        } catch (IOException e) {
-          // Never delivered: give it to another worker (onTerminated may have run already).
-          if (inFlight.remove(task.id) != null) {
-            pool.requeue(task);
-          }
+        tasksTaken += batch.size();
+        if (!sendBatch(batch)) {
           break;
-        }
-        if (task.timeout != null) {
-          pool.scheduler().schedule(() -> onDeadline(task), task.timeout.toNanos(), TimeUnit.NANOSECONDS);
         }
         if (pool.maxTasksPerChild() > 0 && tasksTaken >= pool.maxTasksPerChild()) {
           state = State.RECYCLING;
@@ -198,6 +199,76 @@ final class PoolWorker {
     }
   }
 
+  /** Marks a task as this worker's; false (and the task re-queued) if the worker died meanwhile. */
+  private boolean claim(PendingTask task) {
+    task.runningOn = this;
+    inFlight.put(task.id, task);
+    if (state == State.DEAD) {
+      inFlight.remove(task.id);
+      pool.requeue(task);
+      return false;
+    }
+    return true;
+  }
+
+  /**
+   * Adds to the batch the tasks already queued that this worker may hold now (never waiting): they
+   * leave in one write, and the worker reads them in one read. Not for recycling workers, which
+   * count every task they take.
+   */
+  private void takeMoreWhileSlotsAreFree(List<PendingTask> batch) {
+    if (pool.maxTasksPerChild() > 0) {
+      return;
+    }
+    while (!cancelling && inFlight.size() < pool.concurrency() + allowedPrefetch() && capacity.tryAcquire()) {
+      PendingTask more = pool.pollTask();
+      if (more == null) {
+        capacity.release();
+        return;
+      }
+      if (more.outcome.isDone()) { // cancelled while queued
+        capacity.release();
+        continue;
+      }
+      if (!claim(more)) {
+        capacity.release();
+        return;
+      }
+      batch.add(more);
+    }
+  }
+
+  /** Sends claimed tasks; false if the channel broke (they went back to the queue). */
+  private boolean sendBatch(List<PendingTask> batch) {
+    List<RunTask> messages = new ArrayList<>(batch.size());
+    long now = System.nanoTime();
+    for (PendingTask task : batch) {
+      task.sentNanos = now;
+      messages.add(new RunTask(task.id, false, task.payload));
+    }
+    try {
+      if (messages.size() == 1) {
+        handle.send(messages.getFirst());
+      } else {
+        handle.sendAll(messages);
+      }
+    } catch (IOException e) {
+      // Never delivered: give them to another worker (onTerminated may have run already).
+      for (PendingTask task : batch) {
+        if (inFlight.remove(task.id) != null) {
+          pool.requeue(task);
+        }
+      }
+      return false;
+    }
+    for (PendingTask task : batch) {
+      if (task.timeout != null) {
+        pool.scheduler().schedule(() -> onDeadline(task), task.timeout.toNanos(), TimeUnit.NANOSECONDS);
+      }
+    }
+    return true;
+  }
+
   /*
    * Prefetch: with short tasks, a worker that gets its next task only after returning the last one
    * idles for a whole round trip per task; one task queued in the worker hides that. With long
@@ -206,8 +277,7 @@ final class PoolWorker {
    */
   private void awaitSlotUnlessShortTasks() throws InterruptedException {
     synchronized (gate) {
-      while (state != State.DEAD
-          && (cancelling || inFlight.size() >= pool.concurrency() + allowedPrefetch())) {
+      while (state != State.DEAD && (cancelling || !mayTakeMore())) {
         gate.wait(10);
       }
     }
@@ -265,7 +335,19 @@ final class PoolWorker {
   /** How many tasks beyond its concurrency this worker may hold now, from recent task times. */
   private int allowedPrefetch() {
     long average = averageTaskNanos;
-    return average <= DEEP_PREFETCH_MAX_TASK_NANOS ? PREFETCH : average <= PREFETCH_MAX_TASK_NANOS ? 1 : 0;
+    return average <= TINY_TASK_NANOS
+        ? TINY_PREFETCH
+        : average <= DEEP_PREFETCH_MAX_TASK_NANOS ? PREFETCH : average <= PREFETCH_MAX_TASK_NANOS ? 1 : 0;
+  }
+
+  /**
+   * Whether the dispatcher should take tasks now: while a slot is free, except that with tiny tasks
+   * it waits until half of the prefetch has drained, then takes a batch.
+   */
+  private boolean mayTakeMore() {
+    int prefetch = allowedPrefetch();
+    int held = inFlight.size();
+    return prefetch == TINY_PREFETCH ? held <= pool.concurrency() + TINY_PREFETCH / 2 : held < pool.concurrency() + prefetch;
   }
 
   /**
@@ -423,12 +505,19 @@ final class PoolWorker {
         clearCancelling();
       }
       if (task != null) {
-        long took = System.nanoTime() - task.sentNanos;
+        // The task's own time: from when it could start here (sent, or the previous result
+        // arrived, if it was queued behind that one) to its result - not the time it waited in
+        // this worker behind prefetched tasks, which would grow with the prefetch it decides.
+        long now = System.nanoTime();
+        long took = now - Math.max(task.sentNanos, lastResultNanos);
+        lastResultNanos = now;
         long average = averageTaskNanos;
         averageTaskNanos = average == Long.MAX_VALUE ? took : (average * 7 + took) / 8;
         capacity.release();
-        synchronized (gate) {
-          gate.notifyAll();
+        if (mayTakeMore()) { // else the dispatcher would wake only to wait again
+          synchronized (gate) {
+            gate.notifyAll();
+          }
         }
         if (inFlight.isEmpty() && state == State.BUSY) {
           state = State.IDLE;

@@ -33,7 +33,20 @@ public final class MessageCodec {
 
   /** {@return a complete frame for {@code message}: length prefix, kind byte and body, ready to write} */
   public static ByteBuffer encode(Message message) {
-    ByteSink sink = new ByteSink();
+    return encode(message, frameLength(message));
+  }
+
+  /**
+   * {@link #encode(Message)} for a caller that already has {@link #frameLength}: the frame is
+   * built in one buffer of its exact size (a growing one left a chunk-sized task's frame behind
+   * several times over as garbage).
+   *
+   * @param message the message
+   * @param frameLength its {@link #frameLength}
+   * @return the frame
+   */
+  public static ByteBuffer encode(Message message, long frameLength) {
+    ByteSink sink = new ByteSink((int) Math.min(Integer.MAX_VALUE - 8, FrameDescriptor.LENGTH_FIELD_BYTES + frameLength));
     sink.putInt(0); // length, patched below
     // An if-chain, not a pattern switch: a type switch's first use bootstraps an invokedynamic
     // call site (~7 ms in a cold JVM), and this runs on every worker's start-up path. The
@@ -86,6 +99,36 @@ public final class MessageCodec {
     ByteBuffer frame = sink.toBuffer();
     frame.putInt(0, frame.remaining() - FrameDescriptor.LENGTH_FIELD_BYTES);
     return frame;
+  }
+
+  /**
+   * The start of a RUN_TASK or TASK_RESULT frame, up to its payload, which ends the frame: a sender
+   * writes this and then the payload array itself (see FrameChannel). Exactly what {@link #encode}
+   * would write before the payload's bytes.
+   *
+   * @param message the message
+   * @param frameLength its {@link #frameLength}
+   * @return the head, or null for any other kind of message
+   */
+  static ByteBuffer taskHead(Message message, long frameLength) {
+    if (message instanceof RunTask r) {
+      return ByteBuffer.allocate(FrameDescriptor.LENGTH_FIELD_BYTES + 1 + 8 + 1 + 4)
+          .putInt((int) frameLength)
+          .put(MessageKind.RUN_TASK.code)
+          .putLong(r.taskId())
+          .put((byte) (r.exitAfter() ? 1 : 0))
+          .putInt(r.payload().length)
+          .flip();
+    }
+    if (message instanceof TaskResult r) {
+      return ByteBuffer.allocate(FrameDescriptor.LENGTH_FIELD_BYTES + 1 + 8 + 4)
+          .putInt((int) frameLength)
+          .put(MessageKind.TASK_RESULT.code)
+          .putLong(r.taskId())
+          .putInt(r.payload().length)
+          .flip();
+    }
+    return null;
   }
 
   /**
@@ -282,7 +325,11 @@ public final class MessageCodec {
 
   /** A growable big-endian byte buffer for encoding. */
   private static final class ByteSink {
-    private ByteBuffer buf = ByteBuffer.allocate(64);
+    private ByteBuffer buf;
+
+    ByteSink(int capacity) {
+      buf = ByteBuffer.allocate(capacity);
+    }
 
     private void ensure(int n) {
       if (buf.remaining() < n) {

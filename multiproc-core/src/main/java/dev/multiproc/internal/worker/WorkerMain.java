@@ -17,6 +17,8 @@ import dev.multiproc.internal.protocol.Message.Shutdown;
 import dev.multiproc.internal.protocol.Message.Signalled;
 import dev.multiproc.internal.protocol.Message.TaskResult;
 import dev.multiproc.internal.protocol.Message.ThreadDump;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
 import java.io.EOFException;
 import java.io.FileInputStream;
 import java.io.FileDescriptor;
@@ -28,6 +30,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 
 /*
  * Overview: the entry point of every child JVM Multiproc starts.
@@ -89,6 +92,11 @@ public final class WorkerMain {
    */
   private final Semaphore readToken = new Semaphore(1);
   private final ConcurrentHashMap<Long, RunTask> waitingForSlot = new ConcurrentHashMap<>();
+  /** Guards {@link #runnerBusy} and {@link #queued}. */
+  private final Object runLock = new Object();
+  /** A thread is running one-at-a-time pool tasks; it takes {@link #queued} ones after its own. */
+  private boolean runnerBusy;
+  private final java.util.ArrayDeque<RunTask> queued = new java.util.ArrayDeque<>();
   private final Object cancelLock = new Object();
   /** Threads blocked waiting for readToken: there must always be one while a task runs. */
   private final java.util.concurrent.atomic.AtomicInteger idleReaders = new java.util.concurrent.atomic.AtomicInteger();
@@ -127,7 +135,16 @@ public final class WorkerMain {
     // Read-write: a FIFO opened for writing alone blocks until a reader appears, and a parent
     // that died meanwhile would never appear. Parent death is seen on stdin instead.
     RandomAccessFile fifo = new RandomAccessFile(upFifo, "rw");
-    FrameChannel channel = new FrameChannel(stdin, new FileOutputStream(fifo.getFD()), maxFrameBytes);
+    // Buffered stdin (a class every JVM has loaded for System.in): one read takes every frame the
+    // parent sent meanwhile, where an unbuffered stream costs two reads per frame. Only the thread
+    // holding readToken reads, so the buffer is never shared by two readers at once.
+    // The output is buffered too, for results sent later in one write (see sendResult); every
+    // other send flushes at once.
+    FrameChannel channel =
+        new FrameChannel(
+            new BufferedInputStream(stdin, 64 * 1024),
+            new BufferedOutputStream(new FileOutputStream(fifo.getFD()), 64 * 1024),
+            maxFrameBytes);
     channel.send(new Hello(workerId, secret, ProcessHandle.current().pid()));
     Codec codec = (Codec) Class.forName(codecClass).getConstructor().newInstance();
     WorkerMain worker = new WorkerMain(channel, ValueEncoding.forTasksFromParent(codec), concurrency);
@@ -240,12 +257,24 @@ public final class WorkerMain {
     thread.start();
   }
 
-  /** Runs a one-at-a-time pool task on the thread that read it; see {@link #readToken}. */
+  /**
+   * Runs a one-at-a-time pool task on the thread that read it; see {@link #readToken}. A task read
+   * while another runs is queued, and the running thread takes it next without a hand-off: with
+   * tiny tasks prefetched in batches, a thread waiting per queued task cost a wake-up each.
+   */
   private void runOnReaderThread(RunTask run) {
     waitingForSlot.put(run.taskId(), run);
+    synchronized (runLock) {
+      if (runnerBusy) {
+        queued.add(run);
+        readToken.release(); // this thread reads on
+        return;
+      }
+      runnerBusy = true;
+    }
     if (idleReaders.get() == 0) {
-      // Nobody else would read stdin while this thread runs or waits: add a reader. At most
-      // concurrency + prefetch + 1 threads ever exist, since each one beyond is waiting on a slot.
+      // Nobody else would read stdin while this thread runs: add a reader. Tasks read meanwhile
+      // are queued for this thread, so two such threads are all there ever are.
       Thread reader = new Thread(() -> serve(true), "multiproc-task-runner");
       reader.setDaemon(true);
       idleReaders.incrementAndGet(); // counted before it starts, so no second one is spawned
@@ -254,18 +283,100 @@ public final class WorkerMain {
     } else {
       readToken.release(); // an idle thread reads on while this one runs the task
     }
-    slots.acquireUninterruptibly(); // a prefetched task waits here for the running one
-    try {
-      synchronized (cancelLock) {
-        if (waitingForSlot.remove(run.taskId()) == null) {
-          return; // cancelled while waiting; the canceller answered for it
+    RunTask next = run;
+    while (next != null) {
+      runIfNotCancelled(next);
+      synchronized (runLock) {
+        next = queued.poll();
+        if (next == null) {
+          runnerBusy = false;
         }
-        running.put(run.taskId(), Thread.currentThread());
-        Thread.interrupted(); // an interrupt meant for a previous task
       }
-      runTask(run);
-    } finally {
-      slots.release();
+    }
+    flushResults(); // a result held for the next task, which was cancelled before it started
+  }
+
+  private void runIfNotCancelled(RunTask run) {
+    synchronized (cancelLock) {
+      if (waitingForSlot.remove(run.taskId()) == null) {
+        return; // cancelled while waiting; the canceller answered for it
+      }
+      running.put(run.taskId(), Thread.currentThread());
+      Thread.interrupted(); // an interrupt meant for a previous task
+    }
+    runTask(run);
+  }
+
+  /** Whether the running thread has another task queued to run right after this one. */
+  private boolean moreQueued() {
+    synchronized (runLock) {
+      return !queued.isEmpty();
+    }
+  }
+
+  /*
+   * Results of queued-up tasks (the parent queues many only while they are tiny) leave in
+   * batches: while the next task is queued here, a result is only written into the output buffer,
+   * and goes out with the next one that finds the queue empty - one write and one parent wake-up
+   * for a batch instead of one each. A queued task may be long, so the flusher thread bounds the
+   * wait: what has waited MAX_RESULT_DELAY_NANOS goes out then. (Sending a map chunk's result at
+   * once instead, not held behind the next chunk, measured slower: more writes and wake-ups.)
+   */
+  private static final long MAX_RESULT_DELAY_NANOS = 200_000;
+  private volatile Thread flusher;
+
+  private void sendResult(Message outcome) throws IOException {
+    if (concurrency == 1 && outcome instanceof TaskResult && moreQueued()) {
+      if (channel.sendLater(outcome)) {
+        wakeFlusher();
+      }
+    } else {
+      channel.send(outcome);
+    }
+  }
+
+  private void wakeFlusher() {
+    Thread thread = flusher;
+    if (thread == null) {
+      synchronized (runLock) {
+        thread = flusher;
+        if (thread == null) {
+          thread = new Thread(this::flushLoop, "multiproc-result-flusher");
+          thread.setDaemon(true);
+          flusher = thread;
+          thread.start();
+          return;
+        }
+      }
+    }
+    LockSupport.unpark(thread);
+  }
+
+  private void flushLoop() {
+    while (true) {
+      if (!channel.hasUnflushed()) {
+        LockSupport.park(); // until a result is held back again
+        continue;
+      }
+      LockSupport.parkNanos(MAX_RESULT_DELAY_NANOS);
+      try {
+        channel.flushIfOlderThan(MAX_RESULT_DELAY_NANOS);
+      } catch (IOException e) {
+        if (!exiting) {
+          Runtime.getRuntime().halt(EXIT_PARENT_GONE);
+        }
+        return;
+      }
+    }
+  }
+
+  private void flushResults() {
+    try {
+      channel.flush();
+    } catch (IOException e) {
+      if (!exiting) {
+        Runtime.getRuntime().halt(EXIT_PARENT_GONE);
+      }
     }
   }
 
@@ -378,7 +489,11 @@ public final class WorkerMain {
         outcomeSent.set(true);
       }
       try {
-        channel.send(outcome);
+        if (run.exitAfter()) {
+          channel.send(outcome);
+        } else {
+          sendResult(outcome);
+        }
       } catch (FrameTooLargeException e) {
         // The result is too big for one frame: tell the parent why instead of losing it silently.
         channel.send(RemoteFailures.describe(run.taskId(), e, encoding));

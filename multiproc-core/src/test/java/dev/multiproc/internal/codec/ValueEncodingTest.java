@@ -36,7 +36,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 @Timeout(value = 15, unit = TimeUnit.SECONDS)
 class ValueEncodingTest {
 
-  private static final Set<Integer> KNOWN_TAGS = Set.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 15);
+  private static final Set<Integer> KNOWN_TAGS = Set.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
 
   private final ValueEncoding encoding = new ValueEncoding(new JavaSerializationCodec());
 
@@ -178,6 +178,39 @@ class ValueEncodingTest {
     assertThat(encoding.encode(List.of(1, 2))[0]).as("other List classes keep their type through the codec").isEqualTo((byte) 15);
   }
 
+  /** Lists of only Doubles travel raw too (tag 14), every value bit for bit, NaNs and -0.0 included; mixed ones element by element. */
+  @Test
+  void encodeThenDecode_doubleLists() throws Exception {
+    double oddNaN = Double.longBitsToDouble(0x7ff8_0000_0000_0123L);
+    ArrayList<Double> doubles = new ArrayList<>(List.of(1.5, -0.0, Double.NaN, oddNaN, Double.MIN_VALUE, Double.NEGATIVE_INFINITY));
+    byte[] bytes = encoding.encode(doubles);
+    assertThat(bytes[0]).isEqualTo((byte) 14);
+    assertThat(bytes).hasSize(1 + 8 * doubles.size());
+    @SuppressWarnings("unchecked")
+    List<Double> decoded = (List<Double>) encoding.decode(bytes);
+    assertThat(decoded).isInstanceOf(ArrayList.class).hasSize(doubles.size());
+    for (int i = 0; i < doubles.size(); i++) {
+      assertThat(Double.doubleToRawLongBits(decoded.get(i))).as("element %d", i).isEqualTo(Double.doubleToRawLongBits(doubles.get(i)));
+    }
+    ArrayList<Object> startsWithDouble = new ArrayList<>(List.of(1.5, 2L));
+    assertThat(encoding.encode(startsWithDouble)[0]).isEqualTo((byte) 13);
+    assertThat(encoding.decode(encoding.encode(startsWithDouble))).isEqualTo(startsWithDouble);
+  }
+
+  /** A ListSlice travels as the ArrayList of its elements would, raw or through the codec, and arrives as one. */
+  @Test
+  void encodeThenDecode_listSlices_arriveAsArrayLists() throws Exception {
+    List<Integer> ints = List.of(0, 1, 2, 3, 4, 5);
+    List<Object> nested = List.of("a", List.of(1), "b");
+    assertThat(encoding.encode(ListSlice.of(ints, 1, 4))).isEqualTo(encoding.encode(new ArrayList<>(List.of(1, 2, 3))));
+    assertThat(encoding.decode(encoding.encode(ListSlice.of(ints, 1, 4)))).isEqualTo(List.of(1, 2, 3)).isInstanceOf(ArrayList.class);
+    assertThat(encoding.decode(encoding.encode(ListSlice.of(List.of("x", "y"), 0, 2)))).isEqualTo(List.of("x", "y")).isInstanceOf(ArrayList.class);
+    assertThat(encoding.decode(encoding.encode(ListSlice.of(nested, 1, 3)))).isEqualTo(List.of(List.of(1), "b")).isInstanceOf(ArrayList.class);
+    assertThat(encoding.decode(encoding.encode(ListSlice.of(ints, 2, 2)))).isEqualTo(List.of()).isInstanceOf(ArrayList.class);
+    assertThatThrownBy(() -> ListSlice.of(new java.util.LinkedList<>(ints), 0, 1)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> ListSlice.of(ints, 4, 7)).isInstanceOf(IndexOutOfBoundsException.class);
+  }
+
   /** Boxed int, long, double and boolean travel raw (tags 6-9) and come back equal, NaN and -0.0 included. */
   @Test
   void encodeThenDecode_boxedPrimitives_roundTripRaw() throws Exception {
@@ -202,6 +235,23 @@ class ValueEncodingTest {
     @SuppressWarnings("unchecked")
     java.util.concurrent.Callable<String> decoded = (java.util.concurrent.Callable<String>) encoding.decode(bytes);
     assertThat(decoded.call()).isEqualTo("sum=48");
+  }
+
+  /**
+   * Captured lists of numbers are written into the lambda's encoding in place; one that only starts
+   * with numbers, or a slice, still arrives intact.
+   */
+  @Test
+  void encodeThenDecode_lambdaCapturingLists_roundTrips() throws Exception {
+    ArrayList<Integer> ints = new ArrayList<>(List.of(5, -6, 7));
+    ArrayList<Object> startsWithInt = new ArrayList<>(java.util.Arrays.asList(1, "two", 3L));
+    List<Long> longs = ListSlice.of(List.of(9L, 8L, 7L, 6L), 1, 3);
+    dev.multiproc.function.SerializableCallable<String> task = () -> ints + "/" + startsWithInt + "/" + longs + "/" + longs.getClass().getSimpleName();
+    byte[] bytes = encoding.encode(task);
+    assertThat(bytes).isEqualTo(encoding.encode(task));
+    @SuppressWarnings("unchecked")
+    java.util.concurrent.Callable<String> decoded = (java.util.concurrent.Callable<String>) encoding.decode(bytes);
+    assertThat(decoded.call()).isEqualTo("[5, -6, 7]/[1, two, 3]/[8, 7]/ArrayList");
   }
 
   /**
@@ -298,6 +348,33 @@ class ValueEncodingTest {
 
     assertThatThrownBy(() -> encoding.encode(notSerializable)).isInstanceOf(TaskNotSerializableException.class);
     assertThatThrownBy(() -> encoding.encode(List.of(new Object()))).isInstanceOf(TaskNotSerializableException.class);
+  }
+
+  /**
+   * Lambdas decoded again and again (their headers parsed once) keep their own captured values; a
+   * lambda that captures nothing encodes to the same bytes every time; every truncation of an
+   * encoded lambda is refused with an IOException, not a runtime exception.
+   */
+  @Test
+  void lambdas_decodedRepeatedly_keepTheirCaptures_andTruncationsAreRefused() throws Exception {
+    dev.multiproc.function.SerializableFunction<Integer, Integer> stateless = x -> x * 3;
+    assertThat(encoding.encode(stateless)).isEqualTo(encoding.encode(stateless));
+    ValueEncoding worker = ValueEncoding.forTasksFromParent(new JavaSerializationCodec());
+    for (ValueEncoding decoder : List.of(encoding, worker)) {
+      for (int i = 0; i < 5; i++) {
+        int n = i;
+        dev.multiproc.function.SerializableCallable<Integer> task = () -> stateless.apply(n) + n;
+        @SuppressWarnings("unchecked")
+        java.util.concurrent.Callable<Integer> decoded = (java.util.concurrent.Callable<Integer>) decoder.decode(encoding.encode(task));
+        assertThat(decoded.call()).isEqualTo(4 * i);
+      }
+    }
+    dev.multiproc.function.SerializableCallable<String> task = () -> "x" + stateless.apply(2);
+    byte[] bytes = encoding.encode(task);
+    for (int length = 1; length < bytes.length; length++) {
+      byte[] cut = java.util.Arrays.copyOf(bytes, length);
+      assertThatThrownBy(() -> encoding.decode(cut)).as("cut at %d", length).isInstanceOf(java.io.IOException.class);
+    }
   }
 
   /** An empty array is corrupt: StreamCorruptedException. */
@@ -409,6 +486,23 @@ class ValueEncodingTest {
     Throwable thrown = catchThrowable(() -> encoding.decode(hostile));
 
     assertThat(thrown).as("decode of %d hostile bytes", hostile.length).isInstanceOf(IOException.class);
+  }
+
+  /**
+   * Strings in a list are decoded in place: they round-trip (a real U+FFFD included), and bytes
+   * that are not UTF-8, alone or in a list, are refused rather than replaced.
+   */
+  @Test
+  void strings_inLists_roundTrip_andMalformedUtf8IsRefused() throws Exception {
+    ArrayList<Object> strings = new ArrayList<>(List.of("", "a", "é\u4e2d\ud83d\ude00", "\ufffd real replacement char", "x".repeat(1000)));
+    assertThat(encoding.decode(encoding.encode(strings))).isEqualTo(strings);
+    assertThat(encoding.decode(encoding.encode("\ufffd"))).isEqualTo("\ufffd");
+
+    byte[] bad = {5, 'o', 'k', (byte) 0xC3}; // STRING, cut in the middle of a two-byte sequence
+    assertThatThrownBy(() -> encoding.decode(bad)).isInstanceOf(java.nio.charset.CharacterCodingException.class);
+    byte[] list = encoding.encode(new ArrayList<>(List.of("ok", "no")));
+    list[list.length - 1] = (byte) 0xFF; // the last string's last byte
+    assertThatThrownBy(() -> encoding.decode(list)).isInstanceOf(java.nio.charset.CharacterCodingException.class);
   }
 
   /** A lone surrogate, which UTF-8 cannot carry, becomes '?' (documents current, lossy behaviour; never an exception). */

@@ -197,6 +197,67 @@ class FrameChannelTest {
     assertThat(new FrameChannel(new MemoryChannel(wire.written(), 4096), LIMIT).receive()).isEqualTo(new Heartbeat(42));
   }
 
+  /** Task frames, whose payloads are read straight into their own arrays, are checked as strictly as the others. */
+  @Test
+  void receive_malformedTaskFrames_areProtocolErrors() {
+    byte[] badBoolean = ByteBuffer.allocate(4 + 14).putInt(14).put(MessageKind.RUN_TASK.code).putLong(1).put((byte) 2).putInt(0).array();
+    byte[] overlong = ByteBuffer.allocate(4 + 15).putInt(15).put(MessageKind.TASK_RESULT.code).putLong(1).putInt(3).put((byte) 9).put((byte) 9).array();
+    byte[] trailing = ByteBuffer.allocate(4 + 15).putInt(15).put(MessageKind.TASK_RESULT.code).putLong(1).putInt(1).put((byte) 9).put((byte) 9).array();
+    byte[] truncated = ByteBuffer.allocate(4 + 5).putInt(5).put(MessageKind.TASK_RESULT.code).putInt(0).array();
+
+    assertThatThrownBy(new FrameChannel(new MemoryChannel(badBoolean, 3), LIMIT)::receive)
+        .isExactlyInstanceOf(ProtocolException.class).hasMessageContaining("bad boolean byte 2");
+    assertThatThrownBy(new FrameChannel(new MemoryChannel(overlong, 3), LIMIT)::receive)
+        .isExactlyInstanceOf(ProtocolException.class).hasMessageContaining("exceeds the 2 bytes left");
+    assertThatThrownBy(new FrameChannel(new MemoryChannel(trailing, 3), LIMIT)::receive)
+        .isExactlyInstanceOf(ProtocolException.class).hasMessageContaining("1 unexpected trailing bytes after TASK_RESULT");
+    assertThatThrownBy(new FrameChannel(new MemoryChannel(truncated, 3), LIMIT)::receive)
+        .isExactlyInstanceOf(ProtocolException.class).hasMessageContaining("truncated frame");
+  }
+
+  /** sendLater leaves frames in a buffered stream until a send, a flush, or a flush of frames old enough. */
+  @Test
+  void sendLater_waitsInTheBufferUntilFlushed() throws Exception {
+    MemoryChannel wire = new MemoryChannel(new byte[0], 4096);
+    FrameChannel sender =
+        new FrameChannel(null, new java.io.BufferedOutputStream(java.nio.channels.Channels.newOutputStream(wire), 4096), LIMIT);
+
+    assertThat(sender.sendLater(new Heartbeat(1))).isTrue();
+    assertThat(sender.sendLater(new Heartbeat(2))).isFalse();
+    assertThat(sender.hasUnflushed()).isTrue();
+    sender.flushIfOlderThan(TimeUnit.HOURS.toNanos(1));
+    assertThat(wire.written()).isEmpty();
+    Thread.sleep(2);
+    sender.flushIfOlderThan(TimeUnit.MILLISECONDS.toNanos(1));
+    assertThat(sender.hasUnflushed()).isFalse();
+    assertThat(sender.sendLater(new Heartbeat(3))).isTrue();
+    sender.send(new Heartbeat(4)); // a send takes what waits along
+    assertThat(sender.hasUnflushed()).isFalse();
+
+    FrameChannel receiver = new FrameChannel(new MemoryChannel(wire.written(), 4096), LIMIT);
+    for (long i = 1; i <= 4; i++) {
+      assertThat(receiver.receive()).isEqualTo(new Heartbeat(i));
+    }
+  }
+
+  /** sendAll delivers its messages intact and in order; one oversized message among them means nothing is written. */
+  @Test
+  void sendAll_deliversInOrder_andAnOversizedMessageSendsNothing() throws IOException {
+    MemoryChannel wire = new MemoryChannel(new byte[0], 4096);
+    FrameChannel sender = new FrameChannel(wire, LIMIT);
+
+    assertThatThrownBy(() -> sender.sendAll(List.of(new Heartbeat(1), new RunTask(2, false, new byte[LIMIT]))))
+        .isInstanceOf(FrameTooLargeException.class);
+    assertThat(wire.written()).isEmpty();
+
+    List<Message> batch = List.of(new RunTask(1, false, payload(1, 1)), new Heartbeat(7), new RunTask(2, false, payload(2, 5)));
+    sender.sendAll(batch);
+    FrameChannel receiver = new FrameChannel(new MemoryChannel(wire.written(), 4096), LIMIT);
+    for (Message expected : batch) {
+      assertThat(receiver.receive()).isEqualTo(expected);
+    }
+  }
+
   /** As FrameChannel's Javadoc promises, an oversized message is refused before its frame buffer is allocated on the sending side too. */
   @Test
   void send_frameOverLimit_isRefusedBeforeFrameBufferIsAllocated() {
