@@ -9,21 +9,35 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One benchmark program run as a separate process, measured from the outside the same way for
- * every contender: wall time from spawn to exit, and peak memory as the largest sum of PSS
+ * every contender: wall time from spawn to exit, or peak memory as the largest sum of PSS
  * (proportional set size, from {@code /proc/PID/smaps_rollup}) over the process and all its
  * descendants, sampled every 20 ms. PSS, not RSS: forked Python workers share their parent's pages,
  * and summing their RSS would count those pages once per worker.
  *
+ * <p>Never both in one run: reading smaps_rollup makes the kernel walk each process's page tables,
+ * and every 20 ms over three JVMs that took CPU from the program being timed on a 2-core machine
+ * (measured: Multiproc's word count ran ~0.1 s slower while sampled). Timed runs are not sampled.
+ *
  * @param seconds wall time
- * @param peakMegabytes peak PSS of the process tree, in MB (10^6 bytes)
+ * @param peakMegabytes peak PSS of the process tree, in MB (10^6 bytes); 0 for a timed run
  * @param output what the program printed on standard output
  */
 record MeasuredRun(double seconds, double peakMegabytes, String output) {
-  static MeasuredRun of(List<String> command) throws IOException, InterruptedException {
+  /** A timed run: wall time only, nothing sampled while it runs. */
+  static MeasuredRun timed(List<String> command) throws IOException, InterruptedException {
+    return of(command, false);
+  }
+
+  /** A memory run: peak PSS of the process tree (its wall time is not a clean figure). */
+  static MeasuredRun sampled(List<String> command) throws IOException, InterruptedException {
+    return of(command, true);
+  }
+
+  private static MeasuredRun of(List<String> command, boolean sampleMemory) throws IOException, InterruptedException {
     long started = System.nanoTime();
     Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     long[] peakKb = {0};
-    Thread sampler = Thread.ofPlatform().daemon().start(() -> {
+    Thread sampler = !sampleMemory ? null : Thread.ofPlatform().daemon().start(() -> {
       while (process.isAlive()) {
         long kb = pssKb(process.toHandle());
         for (ProcessHandle child : process.descendants().toList()) {
@@ -43,7 +57,9 @@ record MeasuredRun(double seconds, double peakMegabytes, String output) {
       throw new IllegalStateException("timed out: " + command);
     }
     double seconds = (System.nanoTime() - started) / 1e9;
-    sampler.join();
+    if (sampler != null) {
+      sampler.join();
+    }
     if (process.exitValue() != 0) {
       throw new IllegalStateException("exit code " + process.exitValue() + ": " + String.join(" ", command));
     }
