@@ -409,6 +409,44 @@ class PoolTest {
     }
   }
 
+  /**
+   * A hard timeout kills only its own task: tiny tasks around it (which a worker queues by the
+   * dozen for batching, some behind the runaway one) all complete, none is failed or run twice.
+   */
+  @Test
+  void hardTimeout_amongTinyTasks_failsOnlyTheRunaway() throws Exception {
+    try (Pool pool = Pool.create(1)) {
+      List<CompletableFuture<Integer>> warm = new ArrayList<>();
+      for (int i = 0; i < 3000; i++) {
+        warm.add(pool.applyAsync((Integer x) -> x + 1, i)); // the worker learns its tasks are tiny
+      }
+      warm.forEach(CompletableFuture::join);
+      List<CompletableFuture<Integer>> before = new ArrayList<>();
+      for (int i = 0; i < 5; i++) {
+        before.add(pool.applyAsync((Integer x) -> x + 1, i));
+      }
+      CompletableFuture<Object> runaway = CompletableFuture.supplyAsync(() -> {
+        try {
+          return pool.apply(() -> { Thread.sleep(60_000); return "never"; }, Duration.ofMillis(300));
+        } catch (InterruptedException e) {
+          throw new IllegalStateException(e);
+        }
+      });
+      Thread.sleep(50); // the runaway is in the worker before the rest are submitted
+      List<CompletableFuture<Integer>> after = new ArrayList<>();
+      for (int i = 0; i < 100; i++) {
+        after.add(pool.applyAsync((Integer x) -> x + 1, i));
+      }
+      assertThatThrownBy(runaway::join).hasCauseInstanceOf(TaskTimeoutException.class);
+      for (int i = 0; i < before.size(); i++) {
+        assertThat(before.get(i).get(30, TimeUnit.SECONDS)).isEqualTo(i + 1);
+      }
+      for (int i = 0; i < after.size(); i++) {
+        assertThat(after.get(i).get(30, TimeUnit.SECONDS)).isEqualTo(i + 1);
+      }
+    }
+  }
+
   /** A failing initializer breaks the pool with PoolBrokenException instead of respawning forever. */
   @Test
   void failingInitializer_breaksPool() throws Exception {

@@ -236,7 +236,7 @@ public final class ValueEncoding {
    * its own array.
    */
   static int numberListSize(Object value) {
-    if (!(value.getClass() == ArrayList.class || value instanceof ListSlice<?>)) {
+    if (value == null || !(value.getClass() == ArrayList.class || value instanceof ListSlice<?>)) {
       return -1;
     }
     List<?> list = (List<?>) value;

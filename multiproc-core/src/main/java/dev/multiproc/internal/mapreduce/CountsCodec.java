@@ -56,9 +56,11 @@ public final class CountsCodec {
    * @throws IllegalArgumentException if a blob is truncated or malformed
    */
   public static byte[] merge(List<byte[]> runs) {
+    // Sized for the largest run, a lower bound of the distinct keys: the sum would over-allocate
+    // (up to 2 GiB) when runs share their keys, and the table grows when they do not.
     long entries = 0;
     for (byte[] blob : runs) {
-      entries += entries(blob);
+      entries = Math.max(entries, entries(blob));
     }
     ByteKeyLongTable table = new ByteKeyLongTable((int) Math.min(1 << 26, entries));
     for (byte[] blob : runs) {

@@ -19,6 +19,12 @@ final class PendingTask {
   volatile String threadDump;
   volatile PoolWorker runningOn;
   volatile long sentNanos;
+  /**
+   * Position in its worker's pipe (1, 2, ... in write order); 0 while claimed but not yet written.
+   * A one-at-a-time worker runs tasks in this order, which tells the pool, when it kills a worker
+   * for one task, which of the others never started.
+   */
+  volatile long sendSequence;
   /** Workers that died while running this task. */
   int crashes;
 

@@ -75,6 +75,11 @@ final class PoolWorker {
   /** A cancelled task is still in flight here and may get this worker killed: send it nothing new. */
   private volatile boolean cancelling;
   private final ConcurrentHashMap<Long, PendingTask> inFlight = new ConcurrentHashMap<>();
+  /** Orders writes to the worker's pipe, so sendSequence is the order the worker reads tasks in. */
+  private final Object sendLock = new Object();
+  private long sendCounter;
+  /** The task the pool killed this worker for (its timeout, or a cancel it ignored); null otherwise. */
+  private volatile PendingTask killedFor;
   private volatile State state = State.STARTING;
   private volatile WorkerHandle handle;
   private int tasksTaken;
@@ -161,6 +166,16 @@ final class PoolWorker {
           capacity.release();
           continue;
         }
+        if (task.timeout != null && inFlight.size() >= pool.concurrency()) {
+          // Its hard timeout counts from the send: it waits for a free slot here (or another
+          // worker takes it), so it never times out queued behind another task.
+          pool.requeue(task);
+          capacity.release();
+          synchronized (gate) {
+            gate.wait(1);
+          }
+          continue;
+        }
         if (inFlight.size() >= pool.concurrency() + allowedPrefetch()) {
           // A caller sent us a task directly while we waited: with long tasks, leave this one
           // to a worker that is free (pull-based distribution).
@@ -230,6 +245,12 @@ final class PoolWorker {
         capacity.release();
         continue;
       }
+      if (more.timeout != null && inFlight.size() >= pool.concurrency()) {
+        // A hard timeout counts from the send: never queue such a task behind another one.
+        pool.requeue(more);
+        capacity.release();
+        return;
+      }
       if (!claim(more)) {
         capacity.release();
         return;
@@ -247,10 +268,15 @@ final class PoolWorker {
       messages.add(new RunTask(task.id, false, task.payload));
     }
     try {
-      if (messages.size() == 1) {
-        handle.send(messages.getFirst());
-      } else {
-        handle.sendAll(messages);
+      synchronized (sendLock) {
+        for (PendingTask task : batch) {
+          task.sendSequence = ++sendCounter;
+        }
+        if (messages.size() == 1) {
+          handle.send(messages.getFirst());
+        } else {
+          handle.sendAll(messages);
+        }
       }
     } catch (IOException e) {
       // Never delivered: give them to another worker (onTerminated may have run already).
@@ -317,7 +343,10 @@ final class PoolWorker {
     state = State.BUSY;
     task.sentNanos = System.nanoTime();
     try {
-      handle.send(new RunTask(task.id, false, task.payload));
+      synchronized (sendLock) {
+        task.sendSequence = ++sendCounter;
+        handle.send(new RunTask(task.id, false, task.payload));
+      }
     } catch (IOException e) {
       if (inFlight.remove(task.id) != null) {
         capacity.release();
@@ -358,6 +387,7 @@ final class PoolWorker {
   private void onDeadline(PendingTask task) {
     if (inFlight.containsKey(task.id) && !task.outcome.isDone()) {
       task.timedOut = true;
+      killedFor = task;
       try {
         handle.send(new DumpThreads(task.id));
       } catch (IOException e) {
@@ -383,6 +413,7 @@ final class PoolWorker {
         .schedule(
             () -> {
               if (inFlight.containsKey(task.id)) {
+                killedFor = task;
                 handle.kill();
               }
             },
@@ -442,10 +473,23 @@ final class PoolWorker {
     // A worker that retired after a VirtualMachineError (see WorkerMain) had answered the failing
     // task; with one task at a time, what else it held was queued, never started: run it elsewhere.
     boolean retiredUnstarted = raw == WorkerMain.EXIT_VM_ERROR && pool.concurrency() == 1;
+    // Killed by the pool for one task (its timeout, or a cancel it ignored): a one-at-a-time worker
+    // runs tasks in pipe order, so every task written after that one was still waiting in the
+    // worker, never started - tiny tasks are queued there for batching. They run elsewhere and
+    // count no crash. (Tasks written before it had finished, and their results were flushed before
+    // the kill: the thread-dump answer or the cancel's grace period comes after them.)
+    PendingTask target = killedFor;
+    long startedUpTo = target != null && pool.concurrency() == 1 ? target.sendSequence : Long.MAX_VALUE;
     for (PendingTask task : inFlight.values()) {
-      inFlight.remove(task.id);
+      if (inFlight.remove(task.id) == null) {
+        continue; // a failed send already put it back in the queue
+      }
       if (retiredUnstarted && !task.outcome.isDone()) {
         pool.requeue(task);
+        continue;
+      }
+      if (!task.outcome.isDone() && (task.sendSequence == 0 || task.sendSequence > startedUpTo)) {
+        pool.requeue(task); // never written to this worker, or queued in it behind the task we killed it for
         continue;
       }
       if (task.timedOut) {

@@ -254,6 +254,17 @@ class ValueEncodingTest {
     assertThat(decoded.call()).isEqualTo("[5, -6, 7]/[1, two, 3]/[8, 7]/ArrayList");
   }
 
+  /** A captured null (the AOT training's warm-up task captures a null sample) is no number list. */
+  @Test
+  void encodeThenDecode_lambdaCapturingNull_roundTrips() throws Exception {
+    String nothing = null;
+    List<Integer> none = null;
+    dev.multiproc.function.SerializableCallable<String> task = () -> nothing + "/" + none;
+    @SuppressWarnings("unchecked")
+    java.util.concurrent.Callable<String> decoded = (java.util.concurrent.Callable<String>) encoding.decode(encoding.encode(task));
+    assertThat(decoded.call()).isEqualTo("null/null");
+  }
+
   /**
    * In a worker (trusted source), lambdas of our interfaces come back as direct calls of their
    * implementation: static and instance lambdas, bound, unbound and constructor method references
