@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
@@ -81,7 +82,7 @@ public final class AotCache {
    * @return JVM options (empty while no cache exists)
    */
   public static List<String> options(LaunchSpec spec, byte[] sample) {
-    if (!USABLE || spec.jvmOptions().stream().anyMatch(o -> o.startsWith("-XX:AOT") || o.startsWith("-Xshare"))) {
+    if (!usableFor(spec)) {
       return List.of();
     }
     Path dir = directory();
@@ -108,7 +109,7 @@ public final class AotCache {
       if (Files.exists(marker) && Files.getLastModifiedTime(marker).toMillis() > System.currentTimeMillis() - RETRY_AFTER.toMillis()) {
         return true;
       }
-      Files.createDirectories(dir);
+      createPrivateDirectory(dir);
       Files.writeString(marker, Long.toString(ProcessHandle.current().pid()));
       return false;
     } catch (IOException e) {
@@ -124,7 +125,7 @@ public final class AotCache {
    * @return whether a cache is ready
    */
   public static boolean prepare(LaunchSpec spec, byte[] sample, Duration timeout) {
-    if (!USABLE) {
+    if (!usableFor(spec)) {
       return false;
     }
     Path dir = directory();
@@ -141,9 +142,19 @@ public final class AotCache {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return false;
-    } catch (ExecutionException | TimeoutException e) {
+    } catch (ExecutionException e) {
+      return false;
+    } catch (TimeoutException e) {
+      // Far longer than a training takes (~3 s): treat it as broken, so a caller that prepares on
+      // every run does not wait this long again each time.
+      markFailed(dir, cache);
       return false;
     }
+  }
+
+  /** No cache with class directories on the class path, nor for a user who manages AOT or CDS options. */
+  private static boolean usableFor(LaunchSpec spec) {
+    return USABLE && spec.jvmOptions().stream().noneMatch(o -> o.startsWith("-XX:AOT") || o.startsWith("-Xshare"));
   }
 
   private static CompletableFuture<Boolean> startTraining(
@@ -163,7 +174,7 @@ public final class AotCache {
     Path partial = dir.resolve(stem + ".tmp");
     Path log = dir.resolve(stem + ".log.tmp");
     try {
-      Files.createDirectories(dir);
+      createPrivateDirectory(dir);
       removeLeftovers(dir);
       // Step 1 (JEP 483 "record"): a real worker runs a representative task.
       WorkerHandle worker =
@@ -226,8 +237,9 @@ public final class AotCache {
   }
 
   /**
-   * Notes that a training for this cache failed on its own (not one killed by its parent's exit,
-   * which never gets here), so {@link #prepare} does not start another for {@link #RETRY_AFTER}.
+   * Notes that a training for this cache failed or took far too long, so {@link #prepare} does not
+   * start another for {@link #RETRY_AFTER}. (A training killed by its parent's exit usually leaves
+   * no marker, and the next run tries again.)
    */
   private static void markFailed(Path dir, Path cache) {
     try {
@@ -243,6 +255,16 @@ public final class AotCache {
       return Files.exists(marker) && Files.getLastModifiedTime(marker).toMillis() > System.currentTimeMillis() - RETRY_AFTER.toMillis();
     } catch (IOException e) {
       return false;
+    }
+  }
+
+  /**
+   * Creates the cache directory readable and writable by its owner only: workers load code from
+   * what is in it, so nobody else may put a file there.
+   */
+  private static void createPrivateDirectory(Path dir) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
     }
   }
 

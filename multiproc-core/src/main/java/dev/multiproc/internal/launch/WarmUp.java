@@ -26,8 +26,8 @@ final class WarmUp {
     return () -> {
       if (rehearseJobs) {
         // JobRehearsal.run(), by name and reflection: it drives package-private job classes, and
-        // the launch package has no business depending on MapReduce otherwise. (Inline: a
-        // serializable lambda may not call this class's non-public members.)
+        // the launch package has no business depending on MapReduce otherwise. (Inline: javac's
+        // serial lint flags a serializable lambda that calls a non-public helper of this class.)
         try {
           Method run = Class.forName("dev.multiproc.mapreduce.JobRehearsal").getDeclaredMethod("run");
           run.setAccessible(true);
