@@ -58,7 +58,7 @@ final class LocalBackend implements PoolBackend {
     Objects.requireNonNull(task, "task");
     byte[] payload = encoding.encode(task); // not serializable: fails here, nothing queued
     CompletableFuture<byte[]> raw = engine.submit(payload, timeout);
-    TaskFuture<R> result = new TaskFuture<>(raw);
+    TaskFuture<R> result = new TaskFuture<>(raw, callbacks);
     undelivered.incrementAndGet();
     raw.whenComplete(
         (bytes, error) -> {
@@ -78,9 +78,10 @@ final class LocalBackend implements PoolBackend {
    * bookkeeping depends on it yet (a caller blocked in join()/get() is only woken) and decoding
    * runs no user code and is short; any other dependent - a callback, a thenApply stage, an
    * allOf - still gets the hop, and so does every failure (rebuilding an exception runs its
-   * class's code). A dependent registered in the instant between that check and the completion
-   * would run on the reader thread: the one window left, and it delays only that worker's next
-   * results, never loses one.
+   * class's code). A stage registered in the instant between that check and the completion runs
+   * on a callback thread all the same (TaskFuture sends every stage there); only an allOf/anyOf
+   * registered in that instant would run on the reader thread, delaying that worker's next
+   * results, never losing one.
    */
   private static boolean deliverableInline(TaskFuture<?> result, byte[] bytes, boolean internal) {
     return bytes.length <= INLINE_DECODE_MAX_BYTES
@@ -124,18 +125,107 @@ final class LocalBackend implements PoolBackend {
   static void whenDone(CompletableFuture<?> future, Runnable action) {
     if (future instanceof TaskFuture<?> task) {
       task.ownDependents.incrementAndGet();
+      task.whenCompleteHere((r, e) -> action.run());
+    } else {
+      future.whenComplete((r, e) -> action.run());
     }
-    future.whenComplete((r, e) -> action.run());
   }
 
   /** The future a caller gets for a task: cancelling it cancels the task (interrupt, then kill). */
   private static final class TaskFuture<R> extends CompletableFuture<R> {
     private final CompletableFuture<byte[]> raw;
+    private final Executor callbacks;
     /** Dependents registered by {@link #whenDone}, which need no hop. */
     final java.util.concurrent.atomic.AtomicInteger ownDependents = new java.util.concurrent.atomic.AtomicInteger();
 
-    TaskFuture(CompletableFuture<byte[]> raw) {
+    TaskFuture(CompletableFuture<byte[]> raw, Executor callbacks) {
       this.raw = raw;
+      this.callbacks = callbacks;
+    }
+
+    /*
+     * A stage added to this future runs on a callback thread, never on the thread that completes
+     * it: a result may be completed on a worker's reader thread (see deliverableInline), and a
+     * stage registered in the instant after that check would otherwise run there and hold up the
+     * worker's next results and heartbeats. (allOf/anyOf attach by other means: that window stays.)
+     */
+    @Override
+    public <U> CompletableFuture<U> thenApply(java.util.function.Function<? super R, ? extends U> fn) {
+      return thenApplyAsync(fn, callbacks);
+    }
+
+    @Override
+    public CompletableFuture<Void> thenAccept(java.util.function.Consumer<? super R> action) {
+      return thenAcceptAsync(action, callbacks);
+    }
+
+    @Override
+    public CompletableFuture<Void> thenRun(Runnable action) {
+      return thenRunAsync(action, callbacks);
+    }
+
+    @Override
+    public <U, V> CompletableFuture<V> thenCombine(
+        java.util.concurrent.CompletionStage<? extends U> other, java.util.function.BiFunction<? super R, ? super U, ? extends V> fn) {
+      return thenCombineAsync(other, fn, callbacks);
+    }
+
+    @Override
+    public <U> CompletableFuture<Void> thenAcceptBoth(
+        java.util.concurrent.CompletionStage<? extends U> other, java.util.function.BiConsumer<? super R, ? super U> action) {
+      return thenAcceptBothAsync(other, action, callbacks);
+    }
+
+    @Override
+    public CompletableFuture<Void> runAfterBoth(java.util.concurrent.CompletionStage<?> other, Runnable action) {
+      return runAfterBothAsync(other, action, callbacks);
+    }
+
+    @Override
+    public <U> CompletableFuture<U> applyToEither(
+        java.util.concurrent.CompletionStage<? extends R> other, java.util.function.Function<? super R, U> fn) {
+      return applyToEitherAsync(other, fn, callbacks);
+    }
+
+    @Override
+    public CompletableFuture<Void> acceptEither(
+        java.util.concurrent.CompletionStage<? extends R> other, java.util.function.Consumer<? super R> action) {
+      return acceptEitherAsync(other, action, callbacks);
+    }
+
+    @Override
+    public CompletableFuture<Void> runAfterEither(java.util.concurrent.CompletionStage<?> other, Runnable action) {
+      return runAfterEitherAsync(other, action, callbacks);
+    }
+
+    @Override
+    public <U> CompletableFuture<U> thenCompose(java.util.function.Function<? super R, ? extends java.util.concurrent.CompletionStage<U>> fn) {
+      return thenComposeAsync(fn, callbacks);
+    }
+
+    @Override
+    public <U> CompletableFuture<U> handle(java.util.function.BiFunction<? super R, Throwable, ? extends U> fn) {
+      return handleAsync(fn, callbacks);
+    }
+
+    @Override
+    public CompletableFuture<R> whenComplete(java.util.function.BiConsumer<? super R, ? super Throwable> action) {
+      return whenCompleteAsync(action, callbacks);
+    }
+
+    /** Our own bookkeeping ({@link #whenDone}): runs on the completing thread. */
+    void whenCompleteHere(java.util.function.BiConsumer<? super R, ? super Throwable> action) {
+      super.whenComplete(action);
+    }
+
+    @Override
+    public CompletableFuture<R> exceptionally(java.util.function.Function<Throwable, ? extends R> fn) {
+      return exceptionallyAsync(fn, callbacks);
+    }
+
+    @Override
+    public CompletableFuture<R> exceptionallyCompose(java.util.function.Function<Throwable, ? extends java.util.concurrent.CompletionStage<R>> fn) {
+      return exceptionallyComposeAsync(fn, callbacks);
     }
 
     @Override
