@@ -317,11 +317,44 @@ final class LambdaEncoding {
       if (known == null || known[0] != capturing) {
         return null;
       }
+      java.lang.reflect.Constructor<?> constructor = (java.lang.reflect.Constructor<?>) known[1];
+      if (!exactTypes(constructor.getParameterTypes(), captured)) {
+        return null; // reflection would widen (a Short for an int); $deserializeLambda$ casts exactly
+      }
       try {
-        return ((java.lang.reflect.Constructor<?>) known[1]).newInstance(captured);
+        return constructor.newInstance(captured);
       } catch (ReflectiveOperationException | RuntimeException e) {
         return null; // e.g. a captured value of the wrong type: let $deserializeLambda$ judge it
       }
+    }
+
+    /**
+     * Whether each captured value has exactly its parameter's type (a primitive's own wrapper; for a
+     * reference, an instance or null), as the casts of {@code $deserializeLambda$} require.
+     */
+    private static boolean exactTypes(Class<?>[] parameters, Object[] captured) {
+      for (int i = 0; i < parameters.length; i++) {
+        Class<?> parameter = parameters[i];
+        Object value = captured[i];
+        if (parameter.isPrimitive()
+            ? value == null || value.getClass() != wrapper(parameter)
+            : value != null && !parameter.isInstance(value)) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    private static Class<?> wrapper(Class<?> primitive) {
+      return primitive == int.class ? Integer.class
+          : primitive == long.class ? Long.class
+          : primitive == double.class ? Double.class
+          : primitive == boolean.class ? Boolean.class
+          : primitive == char.class ? Character.class
+          : primitive == byte.class ? Byte.class
+          : primitive == short.class ? Short.class
+          : primitive == float.class ? Float.class
+          : Void.class;
     }
 
     Class<?> capturingClass() throws ClassNotFoundException {
