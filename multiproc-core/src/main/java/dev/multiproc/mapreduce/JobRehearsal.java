@@ -1,10 +1,8 @@
 package dev.multiproc.mapreduce;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
+import dev.multiproc.codec.Codec;
+import dev.multiproc.codec.JavaSerializationCodec;
 import java.io.IOException;
-import java.io.ObjectInputStream;
-import java.io.ObjectOutputStream;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -31,6 +29,7 @@ final class JobRehearsal {
   private static final int WORDS = 20_000;
   private static final int YEARS = 12;
   private static final int PARTITIONS = 4;
+  private static final Codec CODEC = new JavaSerializationCodec();
 
   private JobRehearsal() {}
 
@@ -79,15 +78,9 @@ final class JobRehearsal {
     }
   }
 
-  /** Through Java serialization, as tasks and results travel between processes. */
+  /** Through the default codec, as tasks and results travel between processes. */
   @SuppressWarnings("unchecked")
   private static <V> V roundTrip(V value) throws IOException, ClassNotFoundException {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
-      out.writeObject(value);
-    }
-    try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
-      return (V) in.readObject();
-    }
+    return (V) CODEC.decode(CODEC.encode(value));
   }
 }

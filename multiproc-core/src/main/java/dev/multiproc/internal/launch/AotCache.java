@@ -91,7 +91,7 @@ public final class AotCache {
     if (Files.isRegularFile(cache)) {
       return List.of("-XX:AOTCache=" + cache, "-Xlog:aot=off", "-Xlog:cds=off");
     }
-    if (!recentlyAttempted(dir, key)) {
+    if (!recentlyAttempted(dir, cache)) {
       startTraining(spec, dir, key, cache, sample);
     }
     return List.of();
@@ -103,14 +103,14 @@ public final class AotCache {
    * before its training finishes, and its shutdown kills the training; without this marker, every
    * such run would start a futile training that competes with its own workers for CPU.
    */
-  private static boolean recentlyAttempted(Path dir, String key) {
-    Path marker = dir.resolve(key + ".attempt");
+  private static boolean recentlyAttempted(Path dir, Path cache) {
+    Path marker = marker(cache, ".attempt");
     try {
-      if (Files.exists(marker) && Files.getLastModifiedTime(marker).toMillis() > System.currentTimeMillis() - RETRY_AFTER.toMillis()) {
+      if (writtenWithinRetryWindow(marker)) {
         return true;
       }
       createPrivateDirectory(dir);
-      Files.writeString(marker, Long.toString(ProcessHandle.current().pid()));
+      writeMarker(marker);
       return false;
     } catch (IOException e) {
       return true; // a cache directory we cannot write: no training either
@@ -134,7 +134,7 @@ public final class AotCache {
     if (Files.isRegularFile(cache)) {
       return true;
     }
-    if (failedRecently(dir, key)) {
+    if (failedRecently(cache)) {
       return false; // a caller that prepares on every run (the word count) must not pay for a broken training each time
     }
     try {
@@ -147,7 +147,7 @@ public final class AotCache {
     } catch (TimeoutException e) {
       // Far longer than a training takes (~3 s): treat it as broken, so a caller that prepares on
       // every run does not wait this long again each time.
-      markFailed(dir, cache);
+      markFailed(cache);
       return false;
     }
   }
@@ -209,22 +209,22 @@ public final class AotCache {
       ChildRegistry.add(assembly);
       if (!assembly.waitFor(2, TimeUnit.MINUTES)) {
         assembly.destroyForcibly();
-        markFailed(dir, cache);
+        markFailed(cache);
         return false;
       }
       if (assembly.exitValue() != 0 || !Files.isRegularFile(partial)) {
         throw new IOException("assembly exited with " + assembly.exitValue() + ": " + Files.readString(log));
       }
       Files.move(partial, cache, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      deleteQuietly(dir.resolve(cache.getFileName().toString().replace(".aot", ".attempt")));
-      deleteQuietly(dir.resolve(cache.getFileName().toString().replace(".aot", ".failed")));
+      deleteQuietly(marker(cache, ".attempt"));
+      deleteQuietly(marker(cache, ".failed"));
       return true;
     } catch (IOException | RuntimeException e) {
       // No cache: workers start a little slower, nothing else changes.
       if (Boolean.getBoolean("multiproc.debug")) {
         System.err.println("multiproc: AOT cache training failed: " + e);
       }
-      markFailed(dir, cache);
+      markFailed(cache);
       return false;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -241,21 +241,33 @@ public final class AotCache {
    * start another for {@link #RETRY_AFTER}. (A training killed by its parent's exit usually leaves
    * no marker, and the next run tries again.)
    */
-  private static void markFailed(Path dir, Path cache) {
+  private static void markFailed(Path cache) {
     try {
-      Files.writeString(dir.resolve(cache.getFileName().toString().replace(".aot", ".failed")), Long.toString(ProcessHandle.current().pid()));
+      writeMarker(marker(cache, ".failed"));
     } catch (IOException e) {
-      // an unwritable cache directory: the next prepare fails fast at createDirectories anyway
+      // an unwritable cache directory: the next prepare fails fast at createPrivateDirectory anyway
     }
   }
 
-  private static boolean failedRecently(Path dir, String key) {
-    Path marker = dir.resolve(key + ".failed");
+  private static boolean failedRecently(Path cache) {
     try {
-      return Files.exists(marker) && Files.getLastModifiedTime(marker).toMillis() > System.currentTimeMillis() - RETRY_AFTER.toMillis();
+      return writtenWithinRetryWindow(marker(cache, ".failed"));
     } catch (IOException e) {
       return false;
     }
+  }
+
+  /** The marker file of a kind ({@code .attempt}, {@code .failed}) beside a cache. */
+  private static Path marker(Path cache, String kind) {
+    return cache.resolveSibling(cache.getFileName().toString().replace(".aot", kind));
+  }
+
+  private static boolean writtenWithinRetryWindow(Path marker) throws IOException {
+    return Files.exists(marker) && Files.getLastModifiedTime(marker).toMillis() > System.currentTimeMillis() - RETRY_AFTER.toMillis();
+  }
+
+  private static void writeMarker(Path marker) throws IOException {
+    Files.writeString(marker, Long.toString(ProcessHandle.current().pid()));
   }
 
   /**

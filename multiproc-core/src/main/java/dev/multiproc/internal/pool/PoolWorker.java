@@ -166,9 +166,8 @@ final class PoolWorker {
           capacity.release();
           continue;
         }
-        if (task.timeout != null && inFlight.size() >= pool.concurrency()) {
-          // Its hard timeout counts from the send: it waits for a free slot here (or another
-          // worker takes it), so it never times out queued behind another task.
+        if (mustNotQueue(task)) {
+          // It waits here for a free slot (or another worker takes it meanwhile).
           pool.requeue(task);
           capacity.release();
           synchronized (gate) {
@@ -245,8 +244,7 @@ final class PoolWorker {
         capacity.release();
         continue;
       }
-      if (more.timeout != null && inFlight.size() >= pool.concurrency()) {
-        // A hard timeout counts from the send: never queue such a task behind another one.
+      if (mustNotQueue(more)) {
         pool.requeue(more);
         capacity.release();
         return;
@@ -268,16 +266,7 @@ final class PoolWorker {
       messages.add(new RunTask(task.id, false, task.payload));
     }
     try {
-      synchronized (sendLock) {
-        for (PendingTask task : batch) {
-          task.sendSequence = ++sendCounter;
-        }
-        if (messages.size() == 1) {
-          handle.send(messages.getFirst());
-        } else {
-          handle.sendAll(messages);
-        }
-      }
+      write(batch, messages);
     } catch (IOException e) {
       // Never delivered: give them to another worker (onTerminated may have run already).
       for (PendingTask task : batch) {
@@ -293,6 +282,28 @@ final class PoolWorker {
       }
     }
     return true;
+  }
+
+  /** Writes tasks to the worker in one write, numbering them in the order it will read them. */
+  private void write(List<PendingTask> tasks, List<RunTask> messages) throws IOException {
+    synchronized (sendLock) {
+      for (PendingTask task : tasks) {
+        task.sendSequence = ++sendCounter;
+      }
+      if (messages.size() == 1) {
+        handle.send(messages.getFirst());
+      } else {
+        handle.sendAll(messages);
+      }
+    }
+  }
+
+  /**
+   * Whether {@code task} must wait for a free slot rather than queue in this worker: a hard timeout
+   * counts from the send, so such a task is never queued behind another one.
+   */
+  private boolean mustNotQueue(PendingTask task) {
+    return task.timeout != null && inFlight.size() >= pool.concurrency();
   }
 
   /*
@@ -343,10 +354,7 @@ final class PoolWorker {
     state = State.BUSY;
     task.sentNanos = System.nanoTime();
     try {
-      synchronized (sendLock) {
-        task.sendSequence = ++sendCounter;
-        handle.send(new RunTask(task.id, false, task.payload));
-      }
+      write(List.of(task), List.of(new RunTask(task.id, false, task.payload)));
     } catch (IOException e) {
       if (inFlight.remove(task.id) != null) {
         capacity.release();
