@@ -33,6 +33,23 @@ def burn(n):
     return total
 
 
+def measure(out, name, items, args, workload):
+    """As the Java side: time the first (cold) run, repeat unmeasured until the warm-up time is
+    over, time `runs` runs; out[name] from the median run, out[name + "_cold"] from the first."""
+    t0 = time.perf_counter()
+    workload()
+    cold = time.perf_counter() - t0
+    while time.perf_counter() < t0 + args.warmup_seconds:
+        workload()
+    seconds = []
+    for _ in range(args.runs):
+        start = time.perf_counter()
+        workload()
+        seconds.append(time.perf_counter() - start)
+    out[name] = items / statistics.median(seconds)
+    out[name + "_cold"] = items / cold
+
+
 def percentile(samples, p):
     s = sorted(samples)
     k = max(0, min(len(s) - 1, int(round(p / 100.0 * len(s) + 0.5)) - 1))
@@ -45,9 +62,12 @@ def main():
     parser.add_argument("--startup-runs", type=int, default=5)
     parser.add_argument("--latency-calls", type=int, default=2000)
     parser.add_argument("--tasks", type=int, default=50000)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--warmup-seconds", type=float, default=2.0)
     parser.add_argument("--map-items", type=int, default=1000000)
     parser.add_argument("--map-chunksize", type=int, default=10000)
     parser.add_argument("--cpu-tasks", type=int, default=8)
+    parser.add_argument("--cpu-repeats", type=int, default=3)
     parser.add_argument("--cpu-iterations", type=int, default=1500000)
     args = parser.parse_args()
     ctx = mp.get_context("spawn")
@@ -62,8 +82,11 @@ def main():
     out["pool_startup"] = statistics.median(startups)
 
     with ctx.Pool(args.processes) as pool:
-        for i in range(args.latency_calls):  # warm-up, unmeasured (same count on the Java side)
+        warm_until = time.perf_counter() + args.warmup_seconds
+        i = 0
+        while i < args.latency_calls or time.perf_counter() < warm_until:  # unmeasured, as on the Java side
             pool.apply(inc, (i,))
+            i += 1
         lat = []
         for i in range(args.latency_calls):
             t0 = time.perf_counter()
@@ -72,31 +95,26 @@ def main():
         out["apply_latency_p50"] = percentile(lat, 50)
         out["apply_latency_p99"] = percentile(lat, 99)
 
-        # Every throughput workload runs once unmeasured first, on both sides (the JVM needs it
-        # for its JIT; Python gets the same treatment).
-        for r in [pool.apply_async(inc, (i,)) for i in range(args.tasks)]:
-            r.get()
-        t0 = time.perf_counter()
-        results = [pool.apply_async(inc, (i,)) for i in range(args.tasks)]
-        for r in results:
-            r.get()
-        out["apply_async_throughput"] = args.tasks / (time.perf_counter() - t0)
+        # Every throughput workload warms up for --warmup-seconds, on both sides (the JVM needs it
+        # for its JIT; Python gets the same treatment), then runs --runs times measured: the median.
+        def apply_async_all():
+            for r in [pool.apply_async(inc, (i,)) for i in range(args.tasks)]:
+                r.get()
+
+        measure(out, "apply_async_throughput", args.tasks, args, apply_async_all)
 
         items = range(args.map_items)
-        pool.map(double, items, chunksize=args.map_chunksize)
-        t0 = time.perf_counter()
-        pool.map(double, items, chunksize=args.map_chunksize)
-        out["map_throughput"] = args.map_items / (time.perf_counter() - t0)
+        measure(out, "map_throughput", args.map_items, args,
+                lambda: pool.map(double, items, chunksize=args.map_chunksize))
 
     with ProcessPoolExecutor(args.processes, mp_context=ctx) as executor:
         executor.submit(noop).result()
-        for f in as_completed([executor.submit(inc, i) for i in range(args.tasks)]):
-            f.result()
-        t0 = time.perf_counter()
-        futures = [executor.submit(inc, i) for i in range(args.tasks)]
-        for f in as_completed(futures):
-            f.result()
-        out["executor_throughput"] = args.tasks / (time.perf_counter() - t0)
+
+        def submit_all():
+            for f in as_completed([executor.submit(inc, i) for i in range(args.tasks)]):
+                f.result()
+
+        measure(out, "executor_throughput", args.tasks, args, submit_all)
 
     def cpu_time(processes):
         with ctx.Pool(processes) as pool:
@@ -105,9 +123,9 @@ def main():
             pool.map(burn, [args.cpu_iterations] * args.cpu_tasks, chunksize=1)
             return time.perf_counter() - t0
 
-    one = cpu_time(1)
-    two = cpu_time(args.processes)
-    out["cpu_speedup"] = one / two
+    # A ratio of two short runs: the median of a few, as the Java side.
+    out["cpu_speedup"] = statistics.median(
+        cpu_time(1) / cpu_time(args.processes) for _ in range(args.cpu_repeats))
     print(json.dumps(out))
 
 

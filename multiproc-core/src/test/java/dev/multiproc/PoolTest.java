@@ -160,7 +160,7 @@ class PoolTest {
   /**
    * map reports the first failing chunk in input order, whichever fails first in time, as
    * TaskFailedException (ExecutionException from get(), CompletionException from join()); an
-   * empty input gives an empty mutable list.
+   * empty input gives an empty (unmodifiable) list.
    */
   @Test
   void map_failure_isTheFirstFailingChunkInOrder() throws Exception {
@@ -187,8 +187,35 @@ class PoolTest {
       assertThatThrownBy(async::join).isInstanceOf(java.util.concurrent.CompletionException.class).cause().isInstanceOf(TaskFailedException.class);
       List<Integer> none = pool.mapAsync((Integer x) -> x, List.<Integer>of(), 0).get(30, TimeUnit.SECONDS);
       assertThat(none).isEmpty();
-      none.add(1);
+      assertThatThrownBy(() -> none.add(1)).isInstanceOf(UnsupportedOperationException.class);
       assertThat(pool.map(x -> x + 1, items, 7)).isEqualTo(items.stream().map(x -> x + 1).toList());
+    }
+  }
+
+  /**
+   * map's result is unmodifiable and equal to what a plain loop gives, whatever the results are:
+   * one kind of number (held unboxed), numbers of different kinds in different chunks, numbers
+   * then other values, nulls, strings.
+   */
+  @Test
+  void map_resultsOfEveryShape_equalAPlainLoop_andAreUnmodifiable() throws Exception {
+    List<Integer> items = IntStream.range(0, 5000).boxed().toList();
+    List<dev.multiproc.function.SerializableFunction<Integer, Object>> functions = List.of(
+        x -> x * 3,
+        x -> (long) x << 33,
+        x -> x / 7.0,
+        x -> x < 2500 ? (Object) x : (Object) (long) x, // chunks of ints, then chunks of longs
+        x -> x < 4000 ? (Object) x : "s" + x, // numbers, then strings
+        x -> x % 2 == 0 ? null : x,
+        x -> "v" + x);
+    try (Pool pool = Pool.create(2)) {
+      for (dev.multiproc.function.SerializableFunction<Integer, Object> f : functions) {
+        List<Object> expected = new ArrayList<>();
+        items.forEach(x -> expected.add(f.apply(x)));
+        List<Object> got = pool.map(f, items, 500);
+        assertThat(got).isEqualTo(expected);
+        assertThatThrownBy(() -> got.set(0, 1)).isInstanceOf(UnsupportedOperationException.class);
+      }
     }
   }
 

@@ -35,6 +35,9 @@ import java.nio.charset.StandardCharsets;
  * |         |   as raw values                           |
  * |         | LIST: an ArrayList: u32 count, then each  |
  * |         |   element as u32 length + its encoding    |
+ * |         | PACKED_INTS/_LONGS/_DOUBLES: the same raw |
+ * |         |   values, for a PackedNumberList or a     |
+ * |         |   ListSlice: arrives as a PackedNumberList |
  * +---------+------------------------------------------+
  * </pre>
  *
@@ -65,6 +68,9 @@ public final class ValueEncoding {
   private static final byte LIST = 13;
   private static final byte DOUBLE_LIST = 14;
   private static final byte CODEC = 15;
+  private static final byte PACKED_INTS = 16;
+  private static final byte PACKED_LONGS = 17;
+  private static final byte PACKED_DOUBLES = 18;
 
   /** The lambda path bypasses the deserialization filter, so a user-set filter turns it off. */
   private static final boolean LAMBDA_FAST_PATH =
@@ -144,6 +150,9 @@ public final class ValueEncoding {
     } else if (value instanceof Boolean b) {
       return new byte[] {BOOLEAN, (byte) (b ? 1 : 0)};
     }
+    if (value instanceof PackedNumberList packed) {
+      return encodePacked(packed);
+    }
     if (value.getClass() == ArrayList.class || value instanceof ListSlice<?>) {
       List<?> list = (List<?>) value;
       byte[] numbers = encodeNumberList(list);
@@ -203,7 +212,7 @@ public final class ValueEncoding {
       return false;
     }
     byte tag = bytes[0];
-    return tag >= NULL && tag <= DOUBLE_LIST && tag != LAMBDA && tag != LIST;
+    return (tag >= NULL && tag <= DOUBLE_LIST && tag != LAMBDA && tag != LIST) || (tag >= PACKED_INTS && tag <= PACKED_DOUBLES);
   }
 
   /** Lists of lists (and lists containing themselves) go through the codec, which handles cycles. */
@@ -270,7 +279,8 @@ public final class ValueEncoding {
     if (tag < 0 || size != checkedSize((long) count * numberBytes(tag))) {
       return false;
     }
-    out[offset] = tag;
+    // A slice is a map chunk: it arrives packed (its reader only iterates it), an ArrayList as one.
+    out[offset] = list instanceof ListSlice<?> ? packedTag(tag) : tag;
     int at = offset + 1;
     for (int i = 0; i < count; i++) {
       Object element = list.get(i);
@@ -288,6 +298,36 @@ public final class ValueEncoding {
       }
     }
     return true;
+  }
+
+  private static byte packedTag(byte numberListTag) {
+    return switch (numberListTag) {
+      case INT_LIST -> PACKED_INTS;
+      case LONG_LIST -> PACKED_LONGS;
+      default -> PACKED_DOUBLES;
+    };
+  }
+
+  private static byte[] encodePacked(PackedNumberList list) {
+    if (list.kind() == PackedNumberList.Kind.INT) {
+      ByteBuffer out = allocate(PACKED_INTS, (long) list.size() * Integer.BYTES);
+      out.asIntBuffer().put(list.ints());
+      return out.array();
+    }
+    ByteBuffer out = allocate(list.kind() == PackedNumberList.Kind.LONG ? PACKED_LONGS : PACKED_DOUBLES, (long) list.size() * Long.BYTES);
+    out.asLongBuffer().put(list.longs());
+    return out.array();
+  }
+
+  private static PackedNumberList decodePacked(byte tag, ByteBuffer body) throws StreamCorruptedException {
+    if (tag == PACKED_INTS) {
+      int[] values = new int[elements(body, Integer.BYTES)];
+      body.asIntBuffer().get(values);
+      return PackedNumberList.ofInts(values);
+    }
+    long[] values = new long[elements(body, Long.BYTES)];
+    body.asLongBuffer().get(values);
+    return PackedNumberList.ofLongs(tag == PACKED_LONGS ? PackedNumberList.Kind.LONG : PackedNumberList.Kind.DOUBLE, values);
   }
 
   /** A number list's values, straight into the list: no array of boxes to copy and drop. */
@@ -423,6 +463,7 @@ public final class ValueEncoding {
       case INT_LIST, LONG_LIST, DOUBLE_LIST -> decodeNumberList(bytes, body);
       case LIST -> decodeList(body, depth);
       case CODEC -> codec.decode(Arrays.copyOfRange(bytes, 1, bytes.length));
+      case PACKED_INTS, PACKED_LONGS, PACKED_DOUBLES -> decodePacked(bytes[0], body);
       default -> throw new StreamCorruptedException("unknown value tag " + bytes[0]);
     };
   }

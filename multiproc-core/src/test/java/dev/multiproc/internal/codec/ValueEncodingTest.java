@@ -36,7 +36,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 @Timeout(value = 15, unit = TimeUnit.SECONDS)
 class ValueEncodingTest {
 
-  private static final Set<Integer> KNOWN_TAGS = Set.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+  private static final Set<Integer> KNOWN_TAGS = Set.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18);
 
   private final ValueEncoding encoding = new ValueEncoding(new JavaSerializationCodec());
 
@@ -197,18 +197,47 @@ class ValueEncodingTest {
     assertThat(encoding.decode(encoding.encode(startsWithDouble))).isEqualTo(startsWithDouble);
   }
 
-  /** A ListSlice travels as the ArrayList of its elements would, raw or through the codec, and arrives as one. */
+  /**
+   * A ListSlice (a map chunk) of numbers travels raw and arrives as a read-only PackedNumberList;
+   * any other slice travels and arrives as the ArrayList of its elements would.
+   */
   @Test
-  void encodeThenDecode_listSlices_arriveAsArrayLists() throws Exception {
+  void encodeThenDecode_listSlices_arrivePackedOrAsArrayLists() throws Exception {
     List<Integer> ints = List.of(0, 1, 2, 3, 4, 5);
     List<Object> nested = List.of("a", List.of(1), "b");
-    assertThat(encoding.encode(ListSlice.of(ints, 1, 4))).isEqualTo(encoding.encode(new ArrayList<>(List.of(1, 2, 3))));
-    assertThat(encoding.decode(encoding.encode(ListSlice.of(ints, 1, 4)))).isEqualTo(List.of(1, 2, 3)).isInstanceOf(ArrayList.class);
+    assertThat(encoding.decode(encoding.encode(ListSlice.of(ints, 1, 4)))).isEqualTo(List.of(1, 2, 3)).isInstanceOf(PackedNumberList.class);
+    assertThat(encoding.decode(encoding.encode(ListSlice.of(List.of(1L, 2L), 0, 2)))).isEqualTo(List.of(1L, 2L)).isInstanceOf(PackedNumberList.class);
+    assertThat(encoding.decode(encoding.encode(ListSlice.of(List.of(-0.0, Double.NaN), 0, 2)))).isEqualTo(List.of(-0.0, Double.NaN));
     assertThat(encoding.decode(encoding.encode(ListSlice.of(List.of("x", "y"), 0, 2)))).isEqualTo(List.of("x", "y")).isInstanceOf(ArrayList.class);
     assertThat(encoding.decode(encoding.encode(ListSlice.of(nested, 1, 3)))).isEqualTo(List.of(List.of(1), "b")).isInstanceOf(ArrayList.class);
     assertThat(encoding.decode(encoding.encode(ListSlice.of(ints, 2, 2)))).isEqualTo(List.of()).isInstanceOf(ArrayList.class);
+    assertThat(ValueEncoding.decodesWithoutUserCode(encoding.encode(ListSlice.of(ints, 1, 4)))).isTrue();
     assertThatThrownBy(() -> ListSlice.of(new java.util.LinkedList<>(ints), 0, 1)).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> ListSlice.of(ints, 4, 7)).isInstanceOf(IndexOutOfBoundsException.class);
+  }
+
+  /** Packed lists of each kind round-trip unboxed and equal; a user's ArrayList of numbers still arrives as an ArrayList. */
+  @Test
+  void encodeThenDecode_packedNumberLists_roundTrip() throws Exception {
+    List<?> packedInts = PackedNumberList.packIfNumbers(new ArrayList<>(List.of(3, Integer.MIN_VALUE, 0)));
+    List<?> packedLongs = PackedNumberList.packIfNumbers(new ArrayList<>(List.of(Long.MAX_VALUE, -1L)));
+    List<?> packedDoubles = PackedNumberList.packIfNumbers(new ArrayList<>(List.of(2.5, Double.NaN, -0.0)));
+    for (List<?> packed : List.of(packedInts, packedLongs, packedDoubles)) {
+      assertThat(packed).isInstanceOf(PackedNumberList.class);
+      Object decoded = encoding.decode(encoding.encode(packed));
+      assertThat(decoded).isInstanceOf(PackedNumberList.class).isEqualTo(packed);
+      assertThatThrownBy(() -> ((List<?>) decoded).clear()).isInstanceOf(UnsupportedOperationException.class);
+    }
+    assertThat(packedDoubles.get(1)).isEqualTo(Double.NaN);
+    assertThat(encoding.decode(encoding.encode(new ArrayList<>(List.of(1, 2))))).isInstanceOf(ArrayList.class);
+    // Anything but one kind of number is left as it is.
+    ArrayList<Object> mixed = new ArrayList<>(List.of(1, 2L));
+    assertThat(PackedNumberList.packIfNumbers(mixed)).isSameAs(mixed);
+    ArrayList<Object> withNull = new ArrayList<>(java.util.Arrays.asList(1, null));
+    assertThat(PackedNumberList.packIfNumbers(withNull)).isSameAs(withNull);
+    // Through Java serialization (a cluster backend) it travels as an ArrayList.
+    assertThat(new dev.multiproc.codec.JavaSerializationCodec().decode(new dev.multiproc.codec.JavaSerializationCodec().encode(packedInts)))
+        .isInstanceOf(ArrayList.class).isEqualTo(List.of(3, Integer.MIN_VALUE, 0));
   }
 
   /** Boxed int, long, double and boolean travel raw (tags 6-9) and come back equal, NaN and -0.0 included. */
@@ -251,7 +280,7 @@ class ValueEncodingTest {
     assertThat(bytes).isEqualTo(encoding.encode(task));
     @SuppressWarnings("unchecked")
     java.util.concurrent.Callable<String> decoded = (java.util.concurrent.Callable<String>) encoding.decode(bytes);
-    assertThat(decoded.call()).isEqualTo("[5, -6, 7]/[1, two, 3]/[8, 7]/ArrayList");
+    assertThat(decoded.call()).isEqualTo("[5, -6, 7]/[1, two, 3]/[8, 7]/PackedNumberList");
   }
 
   /** A captured null (the AOT training's warm-up task captures a null sample) is no number list. */
