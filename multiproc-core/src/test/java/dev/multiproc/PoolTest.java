@@ -358,6 +358,51 @@ class PoolTest {
     }
   }
 
+  /**
+   * A worker killed while tiny tasks are queued in it (the pool sends them in batches) fails at
+   * most the tasks that can have started - the one running and the results it may still have held
+   * back - not the whole batch: the tasks queued behind run in the replacement, and complete.
+   */
+  @Test
+  void killedWorker_withTinyTasksQueued_failsOnlyTasksThatCanHaveStarted() throws Exception {
+    try (Pool pool = Pool.create(1)) {
+      List<CompletableFuture<Integer>> warm = new ArrayList<>();
+      for (int i = 0; i < 2000; i++) {
+        warm.add(pool.applyAsync((Integer x) -> x + 1, i)); // the worker learns its tasks are tiny
+      }
+      warm.forEach(CompletableFuture::join);
+      int n = 3000;
+      int killer = 1500;
+      List<CompletableFuture<Integer>> futures = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        futures.add(pool.applyAsync((Integer x) -> {
+          long until = System.nanoTime() + 30_000; // still tiny, but slower than submitting: a backlog builds up in the worker
+          while (System.nanoTime() < until) {
+            Thread.onSpinWait();
+          }
+          if (x == killer) {
+            Runtime.getRuntime().halt(70); // dies at once, mid-batch: held results and queued tasks lost with it
+            java.util.concurrent.locks.LockSupport.parkNanos(10_000_000_000L);
+          }
+          return x + 1;
+        }, i));
+      }
+      List<Integer> failed = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        try {
+          assertThat(futures.get(i).get(30, TimeUnit.SECONDS)).isEqualTo(i + 1);
+        } catch (java.util.concurrent.ExecutionException e) {
+          assertThat(e.getCause()).isInstanceOf(WorkerCrashedException.class);
+          failed.add(i);
+        }
+      }
+      int window = dev.multiproc.internal.worker.WorkerMain.MAX_HELD_RESULTS;
+      assertThat(failed).contains(killer).hasSizeLessThanOrEqualTo(window + 1);
+      assertThat(failed).allMatch(i -> i >= killer - window && i <= killer + window);
+      assertThat(pool.apply(() -> "still working")).isEqualTo("still working");
+    }
+  }
+
   /** A worker that exits abruptly is reported with its exit status and its last output lines. */
   @Test
   void crashReport_includesExitStatusAndLastStderr() throws Exception {

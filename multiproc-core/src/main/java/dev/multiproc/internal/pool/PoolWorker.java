@@ -488,6 +488,13 @@ final class PoolWorker {
     // the kill: the thread-dump answer or the cancel's grace period comes after them.)
     PendingTask target = killedFor;
     long startedUpTo = target != null && pool.concurrency() == 1 ? target.sendSequence : Long.MAX_VALUE;
+    if (target == null && pool.concurrency() == 1) {
+      // Died by itself (or killed from outside): it ran its tasks in the order sent, and held back
+      // at most MAX_HELD_RESULTS results, so of the unanswered ones only the first
+      // MAX_HELD_RESULTS + 1 can have started; tiny tasks queued in it behind those never did.
+      long firstUnanswered = inFlight.values().stream().mapToLong(t -> t.sendSequence).filter(n -> n > 0).min().orElse(0);
+      startedUpTo = firstUnanswered + WorkerMain.MAX_HELD_RESULTS;
+    }
     for (PendingTask task : inFlight.values()) {
       if (inFlight.remove(task.id) == null) {
         continue; // a failed send already put it back in the queue

@@ -32,6 +32,8 @@ public final class FrameChannel implements AutoCloseable {
   private final byte[] lengthBytes = new byte[FrameDescriptor.LENGTH_FIELD_BYTES];
   /** When the oldest frame still in the output buffer was written (see {@link #sendLater}); 0 if none. */
   private volatile long unflushedSince;
+  /** How many frames {@link #sendLater} left in the output buffer; guarded by writeLock. */
+  private int unflushedFrames;
 
   /**
    * Wraps a pair of streams.
@@ -70,6 +72,7 @@ public final class FrameChannel implements AutoCloseable {
       frame.writeTo(out);
       out.flush();
       unflushedSince = 0;
+      unflushedFrames = 0;
     } finally {
       writeLock.unlock();
     }
@@ -87,10 +90,30 @@ public final class FrameChannel implements AutoCloseable {
    * @throws IOException if the stream fails
    */
   public boolean sendLater(Message message) throws IOException {
+    return sendLater(message, Integer.MAX_VALUE);
+  }
+
+  /**
+   * {@link #sendLater(Message)}, but never more than {@code maxHeld} frames wait: the one that
+   * would exceed it flushes them all with it.
+   *
+   * @param message the message
+   * @param maxHeld how many frames may wait in the buffer at most
+   * @return whether the buffer held nothing before (a deadline for it starts now)
+   * @throws FrameTooLargeException if its frame exceeds the limit (nothing is written)
+   * @throws IOException if the stream fails
+   */
+  public boolean sendLater(Message message, int maxHeld) throws IOException {
     Encoded frame = encode(message);
     writeLock.lock();
     try {
       frame.writeTo(out);
+      if (++unflushedFrames > maxHeld) {
+        out.flush();
+        unflushedSince = 0;
+        unflushedFrames = 0;
+        return false;
+      }
       if (unflushedSince == 0) {
         unflushedSince = System.nanoTime() | 1; // never 0
         return true;
@@ -119,6 +142,7 @@ public final class FrameChannel implements AutoCloseable {
       if (since != 0 && System.nanoTime() - since >= nanos) {
         out.flush();
         unflushedSince = 0;
+        unflushedFrames = 0;
       }
     } finally {
       writeLock.unlock();
@@ -155,6 +179,7 @@ public final class FrameChannel implements AutoCloseable {
       }
       out.flush();
       unflushedSince = 0;
+      unflushedFrames = 0;
     } finally {
       writeLock.unlock();
     }
