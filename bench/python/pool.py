@@ -67,7 +67,7 @@ def main():
     parser.add_argument("--map-items", type=int, default=1000000)
     parser.add_argument("--map-chunksize", type=int, default=10000)
     parser.add_argument("--cpu-tasks", type=int, default=8)
-    parser.add_argument("--cpu-repeats", type=int, default=3)
+    parser.add_argument("--cpu-repeats", type=int, default=5)
     parser.add_argument("--cpu-iterations", type=int, default=1500000)
     args = parser.parse_args()
     ctx = mp.get_context("spawn")
