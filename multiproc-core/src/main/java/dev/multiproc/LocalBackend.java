@@ -31,7 +31,7 @@ final class LocalBackend implements PoolBackend {
   private final PoolEngine engine;
   private final ValueEncoding encoding;
   private final int processes;
-  private final BriefSpin spin = new BriefSpin();
+  private final BriefSpin spin = new BriefSpin(this::undeliveredCount);
   private final Executor callbacks = runnable -> Thread.ofVirtual().name("multiproc-callback").start(runnable);
   /**
    * Futures handed out and not yet completed. Results reach them through a hop to a callback
@@ -40,6 +40,11 @@ final class LocalBackend implements PoolBackend {
    */
   private final Object undeliveredLock = new Object();
   private final java.util.concurrent.atomic.AtomicLong undelivered = new java.util.concurrent.atomic.AtomicLong();
+
+  /** Futures from {@link #submit} not completed yet ({@code apply}'s blocking calls are not counted). */
+  private long undeliveredCount() {
+    return undelivered.get();
+  }
 
   LocalBackend(PoolEngine engine, ValueEncoding encoding, int processes) {
     this.engine = engine;

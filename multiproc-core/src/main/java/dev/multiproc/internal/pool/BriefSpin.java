@@ -15,9 +15,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * ~22 µs throughout.
  *
  * <p>Bounds: never more than {@link #MAX_SPIN_NANOS} per wait, no spin at all once waits run
- * longer than {@link #NO_SPIN_ABOVE_NANOS} (the next blocking wait measures again), only one
- * spinning thread per pool at a time, never on a virtual thread (it would hold its carrier) and
- * never on a single CPU (the spinner would hold the CPU the answer needs). Thread-safe.
+ * longer than {@link #NO_SPIN_ABOVE_NANOS} (the next blocking wait measures again), only while the
+ * task waited for is the pool's only one outstanding (with more, results keep arriving anyway, and
+ * a spinner would take the CPU the pool's own threads need: a caller joining 50,000 {@code
+ * applyAsync} futures spent most of its samples spinning), only one spinning thread per pool at a
+ * time, never on a virtual thread (it would hold its carrier) and never on a single CPU (the
+ * spinner would hold the CPU the answer needs). Thread-safe.
  */
 public final class BriefSpin {
   private static final long MAX_SPIN_NANOS = 100_000;
@@ -25,8 +28,18 @@ public final class BriefSpin {
   private static final boolean MULTI_CPU = Runtime.getRuntime().availableProcessors() > 1;
 
   private final AtomicInteger spinners = new AtomicInteger();
+  private final java.util.function.LongSupplier outstanding;
   /** Moving average of recent waits (ns); racy updates are fine, it is only a hint. */
   private volatile long recentWaitNanos = 50_000;
+
+  /**
+   * Creates a spin policy for one pool.
+   *
+   * @param outstanding how many of the pool's tasks are unanswered (the one waited for included)
+   */
+  public BriefSpin(java.util.function.LongSupplier outstanding) {
+    this.outstanding = outstanding;
+  }
 
   /**
    * Polls {@code future} briefly, unless recent waits say it would be wasted.
@@ -36,7 +49,7 @@ public final class BriefSpin {
    */
   public boolean spinUntilDone(Future<?> future) {
     long recent = recentWaitNanos;
-    if (!MULTI_CPU || recent > NO_SPIN_ABOVE_NANOS || Thread.currentThread().isVirtual()) {
+    if (!MULTI_CPU || recent > NO_SPIN_ABOVE_NANOS || Thread.currentThread().isVirtual() || outstanding.getAsLong() > 1) {
       return future.isDone();
     }
     if (spinners.get() > 0 || !spinners.compareAndSet(0, 1)) {
