@@ -56,7 +56,9 @@ import java.util.concurrent.locks.LockSupport;
  * SIGNALLED), and that EOF, arriving while we are exiting, just ends the read loop.
  *
  * Exit statuses: 0 after a one-shot task succeeded (by ending main normally when no other user
- * thread is alive, else System.exit), 1 after it threw (Python's convention),
+ * thread is alive, else System.exit), 1 after it threw (Python's convention), 70 when the parent
+ * is gone, 71 on a protocol error, 72 after a task's VirtualMachineError, 73 on a fault of the
+ * worker's own code outside any task,
  * the code given by SHUTDOWN, 128+N after signal N (reported first with SIGNALLED), or whatever
  * user code passed to System.exit (reported with EXITING).
  */
@@ -69,6 +71,8 @@ public final class WorkerMain {
   private static final int MAX_DUMP_CHARS = 256 * 1024;
   /** Exit status of a worker whose parent vanished; nobody observes it but the kernel. */
   private static final int EXIT_PARENT_GONE = 70;
+  /** A fault in the worker's own code, outside any task (see runOnReaderThread). */
+  private static final int EXIT_INTERNAL_ERROR = 73;
 
   private final FrameChannel channel;
   private final ValueEncoding encoding;
@@ -284,14 +288,23 @@ public final class WorkerMain {
       readToken.release(); // an idle thread reads on while this one runs the task
     }
     RunTask next = run;
-    while (next != null) {
-      runIfNotCancelled(next);
-      synchronized (runLock) {
-        next = queued.poll();
-        if (next == null) {
-          runnerBusy = false;
+    try {
+      while (next != null) {
+        runIfNotCancelled(next);
+        synchronized (runLock) {
+          next = queued.poll();
+          if (next == null) {
+            runnerBusy = false;
+          }
         }
       }
+    } catch (Throwable t) {
+      // Not a task's failure (runTask answers those): a fault in the worker itself. Ending the
+      // thread here would leave runnerBusy set and every task queued behind it waiting forever;
+      // dying instead lets the parent fail what can have started and run the rest elsewhere.
+      System.err.println("multiproc worker: internal error outside a task: " + t);
+      t.printStackTrace();
+      Runtime.getRuntime().halt(EXIT_INTERNAL_ERROR);
     }
     flushResults(); // a result held for the next task, which was cancelled before it started
   }
