@@ -61,4 +61,48 @@ class ColumnSumTest {
   void rehearsal_countsItsFileRight() throws Exception {
     JobRehearsal.run();
   }
+
+  /**
+   * The one-pass path counts exactly the lines the general path counts, with the same key and
+   * value, and declines (adding nothing) every line the general path skips or rejects.
+   */
+  @Test
+  void onePassPath_agreesWithTheGeneralPath_lineByLine() throws Exception {
+    ColumnSum sum = ColumnSum.of('\t', 4, 0, 2);
+    List<String> lines = List.of(
+        "word\t1900\t5\t1", "w\t1\t-7\t2", "\u00e9t\u00e9\t2000\t9223372036854775807\t1", "w\t1\t-9223372036854775807\t1",
+        "", "w\t1\t2", "w\t1\t2\t3\t4", "\t1900\t3\t1", "w\t1\t\t1", "w\t1\t-\t1", "w\t1\t12a\t1",
+        "w\t1\t+5\t1", "w\t1\t9223372036854775808\t1", "w\t1\t 5\t1", "w\t\t5\t", "w 1 5 1");
+    for (String text : lines) {
+      byte[] bytes = ("xx" + text + "yy").getBytes(StandardCharsets.UTF_8);
+      int to = bytes.length - 2;
+      ByteKeyLongTable fast = new ByteKeyLongTable();
+      boolean counted = sum.addIfWellFormed(bytes, 2, to, fast);
+      ByteKeyLongTable general = new ByteKeyLongTable();
+      Line line = new Line();
+      line.set(bytes, 2, to, 0);
+      boolean generalCounted;
+      try {
+        sum.map(line, new KeyCounter(general));
+        generalCounted = general.size() == 1;
+      } catch (MalformedRecordException e) {
+        generalCounted = false;
+      }
+      assertThat(counted).as("counted: %s", text).isEqualTo(generalCounted);
+      assertThat(fast.size()).as("entries: %s", text).isEqualTo(counted ? 1 : 0);
+      if (counted) {
+        assertThat(fast.keyAt(firstUsed(fast))).isEqualTo(general.keyAt(firstUsed(general)));
+        assertThat(fast.total()).isEqualTo(general.total());
+      }
+    }
+  }
+
+  private static int firstUsed(ByteKeyLongTable table) {
+    for (int slot = 0; slot < table.capacity(); slot++) {
+      if (table.isUsed(slot)) {
+        return slot;
+      }
+    }
+    throw new AssertionError("empty table");
+  }
 }
