@@ -135,7 +135,7 @@ final class WordcountCommand implements Callable<Integer> {
     Phases.mark("parsed arguments");
     JobResult<CountTable> result;
     try (Pool pool = cluster.isEmpty()
-            ? Pool.builder().processes(workers).name("wordcount").jvmOptions(workerOptions()).build()
+            ? localPool()
             : ClusterPool.builder(ClusterConfig.of(clusterName, cluster)).name("wordcount").build();
         Progress bar = Progress.start(progress || Terminal.stderrIsTerminal(), input.weight())) {
       Phases.mark("pool started");
@@ -178,18 +178,32 @@ final class WordcountCommand implements Callable<Integer> {
     ChildProcess.prepareStartupCache(ChildProcess.builder(noop).jvmOptions(workerOptions()), Duration.ofSeconds(20));
   }
 
+  /** The workers started while the command line was parsed, if they match it, else new ones. */
+  private Pool localPool() throws InterruptedException {
+    List<String> options = workerOptions(workerJvmOptions);
+    Pool early = WorkerPrestart.take(workers, options);
+    return early != null ? early : Pool.builder().processes(workers).name("wordcount").jvmOptions(options.toArray(String[]::new)).build();
+  }
+
+  private String[] workerOptions() {
+    return workerOptions(workerJvmOptions).toArray(String[]::new);
+  }
+
   /**
    * The workers' JVM options: C1 only (as the launcher runs this parent), then the user's, which
    * win where they repeat one. The workers run only library code here (ColumnSum's one-pass path),
    * which C1 compiles to within ~20 % of C2's speed in a few ms; C2 took ~0.5 s of CPU per worker
    * to compile it, on the same 2 cores the mapping needs. Measured on the 20,000,000-line file:
    * 1.36-1.41 s with C1-only workers, 1.63-1.65 s with tiered ones (5-run medians each, A/B).
+   *
+   * @param userOptions the options given with --worker-jvm-option
+   * @return the options to start workers with
    */
-  private String[] workerOptions() {
+  static List<String> workerOptions(List<String> userOptions) {
     List<String> options = new ArrayList<>();
     options.add("-XX:TieredStopAtLevel=1");
-    options.addAll(workerJvmOptions);
-    return options.toArray(String[]::new);
+    options.addAll(userOptions);
+    return List.copyOf(options);
   }
 
   private static int noInput(PrintStream err, IOException e) {
