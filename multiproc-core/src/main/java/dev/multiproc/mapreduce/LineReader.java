@@ -36,23 +36,59 @@ final class LineReader {
   private LineReader() {}
 
   /**
-   * Reads the lines starting in {@code [start, end)}.
+   * Takes whole lines a buffer at a time: {@code bytes[from, to)} holds complete lines, each ending
+   * in {@code \n} (a {@code \r} before it is part of the line's bytes here) except that the very
+   * last line of the source may have no terminator. A line starts at file position {@code base +}
+   * its index in {@code bytes}. The array is the reader's buffer: valid only during the call.
+   */
+  @FunctionalInterface
+  interface BlockVisitor {
+    void visit(byte[] bytes, int from, int to, long base) throws Exception;
+  }
+
+  /**
+   * Visits each line of a block (see {@link BlockVisitor}) through {@code line}, its {@code \r\n}
+   * or {@code \n} dropped.
+   */
+  static void eachLine(byte[] bytes, int from, int to, long base, Line line, RecordVisitor<? super Line> visitor) throws Exception {
+    int at = from;
+    while (at < to) {
+      int lineEnd = lineEnd(bytes, at, to);
+      line.set(bytes, at, withoutCarriageReturn(bytes, at, lineEnd), base + at);
+      visitor.visit(line);
+      at = lineEnd + 1;
+    }
+  }
+
+  /** Where the line starting at {@code at} of a block ends: its {@code \n}, or the block's end. */
+  static int lineEnd(byte[] bytes, int at, int to) {
+    int newline = indexOfNewline(bytes, at, to);
+    return newline < 0 ? to : newline;
+  }
+
+  /** The end of the line's content: before a {@code \r} that precedes its end. */
+  static int withoutCarriageReturn(byte[] bytes, int at, int lineEnd) {
+    return lineEnd > at && bytes[lineEnd - 1] == '\r' ? lineEnd - 1 : lineEnd;
+  }
+
+  /**
+   * Reads the lines starting in {@code [start, end)}, a buffer of whole lines at a time: one call
+   * per ~1 MB instead of one per line, for a caller whose per-line work is a short loop (see
+   * {@link ColumnSum}).
    *
    * @param source the bytes
    * @param start the range start
    * @param end the range end (exclusive); {@code Long.MAX_VALUE} for "to the end"
-   * @param visitor takes each line
+   * @param visitor takes each block of lines
    */
-  static void read(ByteSource source, long start, long end, RecordVisitor<? super Line> visitor) throws Exception {
-    Line line = new Line();
+  static void readBlocks(ByteSource source, long start, long end, BlockVisitor visitor) throws Exception {
     // A small range needs a small buffer (it grows if a line is longer).
     long span = end - start;
     byte[] buffer = new byte[span >= BUFFER_BYTES ? BUFFER_BYTES : Math.max(8 << 10, (int) span + 1024)];
     boolean skipping = start > 0;
     long base = skipping ? start - 1 : start; // file position of buffer[0]
     int limit = 0;
-    int lineStart = 0;
-    int scanFrom = 0;
+    int lineStart = 0; // where the first line not yet visited starts
     boolean eof = false;
     while (true) {
       if (!eof) {
@@ -70,37 +106,42 @@ final class LineReader {
           limit += n;
         }
       }
-      int newline;
-      while ((newline = indexOfNewline(buffer, scanFrom, limit)) >= 0) {
-        if (skipping) {
-          skipping = false;
-        } else {
-          long at = base + lineStart;
-          if (at >= end) {
+      if (skipping) { // the line around start - 1 belongs to the previous range
+        int newline = indexOfNewline(buffer, lineStart, limit);
+        if (newline < 0) {
+          if (eof) {
             return;
           }
-          int to = newline > lineStart && buffer[newline - 1] == '\r' ? newline - 1 : newline;
-          line.set(buffer, lineStart, to, at);
-          visitor.visit(line);
+          base += limit; // all of it is that line: drop it
+          limit = 0;
+          lineStart = 0;
+          continue;
         }
+        skipping = false;
         lineStart = newline + 1;
-        scanFrom = lineStart;
       }
-      scanFrom = limit;
-      if (eof) {
-        long at = base + lineStart;
-        if (!skipping && lineStart < limit && at < end) {
-          int to = buffer[limit - 1] == '\r' ? limit - 1 : limit;
-          line.set(buffer, lineStart, to, at);
-          visitor.visit(line);
+      // Lines that start at or after `end` belong to the next range.
+      long endIndex = end - base;
+      if (endIndex <= lineStart) {
+        return;
+      }
+      int blockEnd = eof ? limit : lastIndexOfNewline(buffer, lineStart, limit) + 1; // complete lines only
+      if (blockEnd > lineStart) {
+        if (endIndex <= blockEnd) { // the range ends inside this block: through the line starting before it
+          int newline = indexOfNewline(buffer, (int) endIndex - 1, blockEnd);
+          visitor.visit(buffer, lineStart, newline < 0 ? blockEnd : newline + 1, base);
+          return;
         }
+        visitor.visit(buffer, lineStart, blockEnd, base);
+        lineStart = blockEnd;
+      }
+      if (eof) {
         return;
       }
       if (lineStart > 0) {
         System.arraycopy(buffer, lineStart, buffer, 0, limit - lineStart);
         base += lineStart;
         limit -= lineStart;
-        scanFrom -= lineStart;
         lineStart = 0;
       } else if (limit == buffer.length) {
         buffer = Arrays.copyOf(buffer, buffer.length * 2); // a line longer than the buffer
@@ -108,11 +149,21 @@ final class LineReader {
     }
   }
 
+  /** The last {@code \n} in {@code [from, limit)}, or {@code from - 1} if there is none. */
+  private static int lastIndexOfNewline(byte[] buffer, int from, int limit) {
+    for (int i = limit - 1; i >= from; i--) {
+      if (buffer[i] == '\n') {
+        return i;
+      }
+    }
+    return from - 1;
+  }
+
   /**
    * Finds the next {@code \n}, eight bytes per step: in {@code x = word ^ 0x0A..0A} a newline is a
    * zero byte, and {@code (x - 0x01..01) & ~x & 0x80..80} marks the lowest zero byte exactly.
    */
-  private static int indexOfNewline(byte[] buffer, int from, int limit) {
+  static int indexOfNewline(byte[] buffer, int from, int limit) {
     int i = from;
     for (; i + Long.BYTES <= limit; i += Long.BYTES) {
       long x = (long) LONGS.get(buffer, i) ^ 0x0A0A0A0A0A0A0A0AL;

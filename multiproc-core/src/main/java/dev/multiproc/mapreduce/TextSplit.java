@@ -21,14 +21,24 @@ import java.util.zip.GZIPInputStream;
 record TextSplit(String path, long start, long end, boolean gzip) implements Split<Line> {
   @Override
   public void read(RecordVisitor<? super Line> visitor) throws Exception {
+    Line line = new Line();
+    readBlocks((bytes, from, to, base) -> LineReader.eachLine(bytes, from, to, base, line, visitor));
+  }
+
+  /**
+   * Reads the split a buffer of whole lines at a time (see {@link LineReader#readBlocks}).
+   *
+   * @param visitor takes each block of lines
+   */
+  void readBlocks(LineReader.BlockVisitor visitor) throws Exception {
     Path file = Path.of(path);
     if (gzip) {
       try (InputStream in = new GZIPInputStream(Files.newInputStream(file), 1 << 16)) {
-        LineReader.read(streamSource(in), 0, Long.MAX_VALUE, visitor);
+        LineReader.readBlocks(streamSource(in), 0, Long.MAX_VALUE, visitor);
       }
     } else {
       try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-        LineReader.read(channelSource(channel), start, end, visitor);
+        LineReader.readBlocks(channelSource(channel), start, end, visitor);
       }
     }
   }
