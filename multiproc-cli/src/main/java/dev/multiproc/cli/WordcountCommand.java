@@ -142,6 +142,11 @@ final class WordcountCommand implements Callable<Integer> {
       workers = pool.processes(); // on a cluster: the members' workers, for the report
       result = WordCountJob.of(input, skipBadLines).execute(pool, bar);
       Phases.mark("job done");
+      if (cluster.isEmpty()) {
+        // The answer is in and the workers hold nothing else: killing them takes ~1 ms, where
+        // their orderly exit (which close() waits for) took ~20 ms of every run.
+        pool.terminate();
+      }
     } catch (NoSuchFileException | AccessDeniedException e) {
       return noInput(err, e);
     } catch (MalformedInputException e) {

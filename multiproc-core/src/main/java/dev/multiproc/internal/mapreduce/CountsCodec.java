@@ -7,6 +7,12 @@ import java.util.List;
  * The compact wire form of key counts moving between map tasks, reduce tasks and the parent:
  * {@code varint entries, then per entry: varint key length, UTF-8 key bytes, zig-zag varlong
  * count}. Typically 2-4 bytes of overhead per key, no Java serialization.
+ *
+ * <p>A reduced partition may end in a summary, so that the parent need not scan every key for a
+ * total or a top ten: {@code zig-zag varlong total, varint n, n entries (the partition's best, in
+ * the order given), then a 4-byte little-endian offset of the summary and the byte 0xC5}. No blob
+ * without one can end in 0xC5: its last byte ends a varint, so it is below 0x80. Readers of the
+ * entries stop after the last entry and never see the summary.
  */
 public final class CountsCodec {
   private CountsCodec() {}
@@ -24,6 +30,15 @@ public final class CountsCodec {
    * @return one blob per partition
    */
   public static byte[][] encodePartitions(ByteKeyLongTable table, int partitions) {
+    Writer[] writers = writePartitions(table, partitions);
+    byte[][] blobs = new byte[partitions][];
+    for (int p = 0; p < partitions; p++) {
+      blobs[p] = writers[p].toArray();
+    }
+    return blobs;
+  }
+
+  private static Writer[] writePartitions(ByteKeyLongTable table, int partitions) {
     Writer[] writers = new Writer[partitions];
     int estimate = (int) Math.min(Integer.MAX_VALUE - 16, 16L + (table.arenaBytes() + 12L * table.size()) / partitions);
     for (int p = 0; p < partitions; p++) {
@@ -33,17 +48,103 @@ public final class CountsCodec {
     int[] entries = new int[partitions];
     for (int slot = 0, capacity = table.capacity(); slot < capacity; slot++) {
       if (table.isUsed(slot)) {
-        int p = table.partitionOf(slot, partitions);
+        int p = partitions == 1 ? 0 : table.partitionOf(slot, partitions);
         writers[p].entry(table, slot);
         entries[p]++;
       }
     }
-    byte[][] blobs = new byte[partitions][];
     for (int p = 0; p < partitions; p++) {
       writers[p].fillCount(entries[p]);
-      blobs[p] = writers[p].toArray();
     }
-    return blobs;
+    return writers;
+  }
+
+  /**
+   * Encodes a whole table as one blob ending in a summary (see above).
+   *
+   * @param table the counts
+   * @param best slots of the table whose entries the summary lists, in that order
+   * @return the blob
+   */
+  public static byte[] encodeWithSummary(ByteKeyLongTable table, int[] best) {
+    Writer writer = writePartitions(table, 1)[0];
+    int summaryAt = writer.size;
+    long total = table.total();
+    writer.varlong((total << 1) ^ (total >> 63));
+    writer.varint(best.length);
+    for (int slot : best) {
+      writer.entry(table, slot);
+    }
+    writer.int32(summaryAt);
+    writer.byte8(SUMMARY_MARK);
+    return writer.toArray();
+  }
+
+  /**
+   * The total of a blob's counts as its summary gives it.
+   *
+   * @param blob a blob
+   * @return the total, or empty if the blob has no summary
+   */
+  public static java.util.OptionalLong summaryTotal(byte[] blob) {
+    Reader reader = summary(blob);
+    if (reader == null) {
+      return java.util.OptionalLong.empty();
+    }
+    long zigzag = reader.varlong();
+    return java.util.OptionalLong.of((zigzag >>> 1) ^ -(zigzag & 1));
+  }
+
+  /**
+   * How many entries a blob's summary lists.
+   *
+   * @param blob a blob
+   * @return the count, or -1 if the blob has no summary
+   */
+  public static int summaryCount(byte[] blob) {
+    Reader reader = summary(blob);
+    if (reader == null) {
+      return -1;
+    }
+    reader.varlong(); // the total
+    return (int) reader.varlong();
+  }
+
+  /**
+   * Visits the entries a blob's summary lists, in their order.
+   *
+   * @param blob a blob
+   * @param visitor takes each entry
+   * @return how many it visited, or -1 if the blob has no summary
+   */
+  public static int forEachInSummary(byte[] blob, EntryVisitor visitor) {
+    Reader reader = summary(blob);
+    if (reader == null) {
+      return -1;
+    }
+    reader.varlong(); // the total
+    long n = reader.varlong();
+    for (long i = 0; i < n; i++) {
+      reader.visitEntry(visitor);
+    }
+    return (int) n;
+  }
+
+  private static final byte SUMMARY_MARK = (byte) 0xC5;
+
+  /** A reader at a blob's summary, or null if it has none. */
+  private static Reader summary(byte[] blob) {
+    int n = blob.length;
+    if (n < 5 || blob[n - 1] != SUMMARY_MARK) {
+      return null;
+    }
+    int at = (blob[n - 5] & 0xFF) | (blob[n - 4] & 0xFF) << 8 | (blob[n - 3] & 0xFF) << 16 | (blob[n - 2] & 0xFF) << 24;
+    if (at < 0 || at > n - 5) {
+      throw new IllegalArgumentException("malformed counts blob: summary offset " + at + " of " + n + " bytes");
+    }
+    Reader reader = new Reader(blob);
+    reader.position = at;
+    return reader;
   }
 
   /**
@@ -56,6 +157,17 @@ public final class CountsCodec {
    * @throws IllegalArgumentException if a blob is truncated or malformed
    */
   public static byte[] merge(List<byte[]> runs) {
+    return encode(mergeIntoTable(runs));
+  }
+
+  /**
+   * Adds blobs of one partition into one table (see {@link #merge}).
+   *
+   * @param runs blobs from {@link #encodePartitions} (or from this class's other encoders)
+   * @return the table of their sums per key
+   * @throws IllegalArgumentException if a blob is truncated or malformed
+   */
+  public static ByteKeyLongTable mergeIntoTable(List<byte[]> runs) {
     // Sized for the largest run, a lower bound of the distinct keys: the sum would over-allocate
     // (up to 2 GiB) when runs share their keys, and the table grows when they do not.
     long entries = 0;
@@ -66,7 +178,7 @@ public final class CountsCodec {
     for (byte[] blob : runs) {
       decodeInto(blob, table);
     }
-    return encode(table);
+    return table;
   }
 
   /**
@@ -115,11 +227,7 @@ public final class CountsCodec {
     Reader reader = new Reader(blob);
     long entries = reader.varlong();
     for (long i = 0; i < entries; i++) {
-      int length = reader.keyLength();
-      int keyAt = reader.position;
-      reader.position += length;
-      long zigzag = reader.varlong();
-      visitor.visit(blob, keyAt, length, (zigzag >>> 1) ^ -(zigzag & 1));
+      reader.visitEntry(visitor);
     }
   }
 
@@ -191,6 +299,18 @@ public final class CountsCodec {
       }
     }
 
+    void int32(int value) {
+      ensure(4);
+      for (int i = 0; i < 4; i++) {
+        buffer[size++] = (byte) (value >>> (8 * i));
+      }
+    }
+
+    void byte8(byte value) {
+      ensure(1);
+      buffer[size++] = value;
+    }
+
     byte[] toArray() {
       return size == buffer.length ? buffer : Arrays.copyOf(buffer, size);
     }
@@ -202,6 +322,14 @@ public final class CountsCodec {
 
     Reader(byte[] buffer) {
       this.buffer = buffer;
+    }
+
+    void visitEntry(EntryVisitor visitor) {
+      int length = keyLength();
+      int keyAt = position;
+      position += length;
+      long zigzag = varlong();
+      visitor.visit(buffer, keyAt, length, (zigzag >>> 1) ^ -(zigzag & 1));
     }
 
     int keyLength() {

@@ -118,4 +118,49 @@ class ByteKeyLongTableTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("malformed counts blob");
   }
+
+  /**
+   * A blob with a summary reads as the same entries (the summary is invisible to entry readers and
+   * to merge), and the summary gives the total and the listed slots' entries in order.
+   */
+  @Test
+  void summary_isInvisibleToEntryReaders_andGivesTotalAndListedEntries() {
+    SplittableRandom random = new SplittableRandom(5);
+    ByteKeyLongTable table = new ByteKeyLongTable();
+    for (int i = 0; i < 5_000; i++) {
+      byte[] key = randomKey(random).getBytes(StandardCharsets.UTF_8);
+      table.add(key, 0, key.length, random.nextLong(-50, 1000));
+    }
+    int[] listed = new int[3];
+    for (int slot = 0, found = 0; found < 3; slot++) {
+      if (table.isUsed(slot)) {
+        listed[2 - found++] = slot; // any slots, in an order of our choosing
+      }
+    }
+    byte[] plain = CountsCodec.encode(table);
+    byte[] summarized = CountsCodec.encodeWithSummary(table, listed);
+    assertThat(summarized[summarized.length - 1]).isEqualTo((byte) 0xC5);
+    assertThat(CountsCodec.entries(summarized)).isEqualTo(CountsCodec.entries(plain));
+    Map<String, Long> fromPlain = new HashMap<>();
+    Map<String, Long> fromSummarized = new HashMap<>();
+    CountsCodec.forEach(plain, (blob, at, length, count) -> fromPlain.put(new String(blob, at, length, StandardCharsets.UTF_8), count));
+    CountsCodec.forEach(summarized, (blob, at, length, count) -> fromSummarized.put(new String(blob, at, length, StandardCharsets.UTF_8), count));
+    assertThat(fromSummarized).isEqualTo(fromPlain);
+    assertThat(CountsCodec.summaryTotal(summarized)).hasValue(table.total());
+    assertThat(CountsCodec.summaryTotal(plain)).isEmpty();
+    assertThat(CountsCodec.summaryCount(plain)).isEqualTo(-1);
+    assertThat(CountsCodec.summaryCount(summarized)).isEqualTo(3);
+    java.util.List<String> keys = new java.util.ArrayList<>();
+    assertThat(CountsCodec.forEachInSummary(summarized, (blob, at, length, count) -> {
+      keys.add(new String(blob, at, length, StandardCharsets.UTF_8));
+      assertThat(count).isEqualTo(fromPlain.get(keys.getLast()));
+    })).isEqualTo(3);
+    assertThat(keys).containsExactly(table.keyAt(listed[0]), table.keyAt(listed[1]), table.keyAt(listed[2]));
+    byte[] remerged = CountsCodec.merge(java.util.List.of(summarized, plain));
+    assertThat(CountsCodec.entries(remerged)).isEqualTo(CountsCodec.entries(plain));
+    assertThat(CountsCodec.summaryTotal(CountsCodec.encodeWithSummary(new ByteKeyLongTable(), new int[0]))).hasValue(0);
+    byte[] bad = java.util.Arrays.copyOf(summarized, summarized.length);
+    bad[bad.length - 2] = 0x7F; // summary offset far past the end
+    assertThatThrownBy(() -> CountsCodec.summaryTotal(bad)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("malformed counts blob");
+  }
 }
