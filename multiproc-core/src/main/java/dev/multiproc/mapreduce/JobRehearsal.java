@@ -45,14 +45,14 @@ final class JobRehearsal {
       Iterator<? extends Split<Line>> splits = TextInput.files(file).splitSize(Files.size(file) / 8 + 1).splits(2);
       while (splits.hasNext()) {
         MapTask<Line, byte[]> task = roundTrip(new MapTask<>(aggregation, splits.next(), PARTITIONS, false));
-        MapTask.Output<byte[]> output = roundTrip(task.call());
+        MapTask.Output<byte[]> output = MapTask.Output.fromWire(roundTrip(task.call()));
         for (int p = 0; p < PARTITIONS; p++) {
           pieces.get(p).add(output.partitions().get(p));
         }
       }
       List<byte[]> reduced = new ArrayList<>();
       for (List<byte[]> partition : pieces) {
-        reduced.add(roundTrip(new ReduceTask<>(aggregation, partition)).call());
+        reduced.add(roundTrip(ReduceTask.of(aggregation, partition)).call());
       }
       CountTable counts = aggregation.finish(reduced);
       if (counts.distinct() != WORDS || counts.top(10).isEmpty() || counts.get("w0") == 0) {

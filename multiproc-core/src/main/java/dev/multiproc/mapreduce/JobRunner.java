@@ -88,8 +88,7 @@ final class JobRunner<T, P, R> {
           continue; // resubmitted after a worker death
         }
         running--;
-        @SuppressWarnings("unchecked")
-        MapTask.Output<P> output = (MapTask.Output<P>) completion.value();
+        MapTask.Output<P> output = MapTask.Output.fromWire((List<?>) completion.value());
         for (int p = 0; p < partitions; p++) {
           pieces.get(p).add(output.partitions().get(p));
         }
@@ -114,7 +113,7 @@ final class JobRunner<T, P, R> {
           reduced.add(aggregation.reduce(List.of()));
         } else {
           reduced.add(null);
-          submit(new Attempt(new ReduceTask<>(aggregation, partition), "reduce of partition " + p, 1, 0, p));
+          submit(new Attempt(ReduceTask.of(aggregation, partition), "reduce of partition " + p, 1, 0, p));
           reducing++;
         }
         pieces.set(p, null); // let the pieces go once shipped

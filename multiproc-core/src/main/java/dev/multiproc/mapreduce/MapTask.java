@@ -1,20 +1,20 @@
 package dev.multiproc.mapreduce;
 
 import dev.multiproc.function.SerializableCallable;
-import java.io.Serializable;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
  * The pool task that maps one split in a worker: reads it, pre-aggregates, and returns the
- * hash-partitioned partial answer with record counts.
+ * hash-partitioned partial answer with record counts, in its wire form ({@link Output#toWire}).
  */
 record MapTask<T, P>(Aggregation<T, P, ?> aggregation, Split<T> split, int partitions, boolean skipMalformed)
-    implements SerializableCallable<MapTask.Output<P>> {
+    implements SerializableCallable<List<Object>> {
   @Override
-  public Output<P> call() throws Exception {
+  public List<Object> call() throws Exception {
     RecordGuard<T> guard = new RecordGuard<>(split, skipMalformed);
     List<P> parts = aggregation.map(split, partitions, guard);
-    return new Output<>(parts, guard.records(), guard.malformed(), List.copyOf(guard.samples()));
+    return new Output<>(parts, guard.records(), guard.malformed(), List.copyOf(guard.samples())).toWire();
   }
 
   /**
@@ -25,5 +25,40 @@ record MapTask<T, P>(Aggregation<T, P, ?> aggregation, Split<T> split, int parti
    * @param malformed malformed records skipped
    * @param samples locations of the first skipped records
    */
-  record Output<P>(List<P> partitions, long records, long malformed, List<String> samples) implements Serializable {}
+  record Output<P>(List<P> partitions, long records, long malformed, List<String> samples) {
+    /**
+     * The output as one flat {@code ArrayList}: records, malformed, the sample count, the samples,
+     * then the partitions. A pool carries such a list of numbers, strings and byte arrays (a
+     * count's partitions) raw; as a record it went through an object stream, ~3 MB per split
+     * encoded by the worker and decoded by the parent, on the cores the mapping needs.
+     *
+     * @return the wire form
+     */
+    ArrayList<Object> toWire() {
+      ArrayList<Object> wire = new ArrayList<>(3 + samples.size() + partitions.size());
+      wire.add(records);
+      wire.add(malformed);
+      wire.add(samples.size());
+      wire.addAll(samples);
+      wire.addAll(partitions);
+      return wire;
+    }
+
+    /**
+     * The output from its wire form.
+     *
+     * @param wire a list from {@link #toWire}
+     * @param <P> the piece type
+     * @return the output
+     */
+    @SuppressWarnings("unchecked")
+    static <P> Output<P> fromWire(List<?> wire) {
+      int samples = (Integer) wire.get(2);
+      List<String> sampleList = new ArrayList<>(samples);
+      for (int i = 0; i < samples; i++) {
+        sampleList.add((String) wire.get(3 + i));
+      }
+      return new Output<>((List<P>) new ArrayList<>(wire.subList(3 + samples, wire.size())), (Long) wire.get(0), (Long) wire.get(1), sampleList);
+    }
+  }
 }
