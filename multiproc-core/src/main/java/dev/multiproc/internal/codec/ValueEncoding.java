@@ -355,17 +355,26 @@ public final class ValueEncoding {
    * object stream each way. Lists of only ints, longs or doubles take {@link #encodeNumberList} instead.
    */
   private byte[] encodeList(List<?> list) {
+    // Byte arrays (a count's partitions: megabytes each) are written once, straight into the
+    // list's array; every other element is encoded on its own first.
     List<byte[]> elements = new ArrayList<>(list.size());
     long size = Integer.BYTES;
     for (Object element : list) {
-      byte[] encoded = encode(element);
+      byte[] encoded = element instanceof byte[] bytes ? bytes : encode(element);
       elements.add(encoded);
-      size += Integer.BYTES + encoded.length;
+      size += Integer.BYTES + (element == encoded ? 1 : 0) + encoded.length;
     }
     ByteBuffer out = allocate(LIST, size);
     out.putInt(list.size());
-    for (byte[] encoded : elements) {
-      out.putInt(encoded.length);
+    int i = 0;
+    for (Object element : list) {
+      byte[] encoded = elements.get(i++);
+      if (element == encoded) { // a raw byte array: its BYTES encoding, written in place
+        out.putInt(1 + encoded.length);
+        out.put(BYTES);
+      } else {
+        out.putInt(encoded.length);
+      }
       out.put(encoded);
     }
     return out.array();
@@ -394,6 +403,11 @@ public final class ValueEncoding {
       int at = body.arrayOffset() + body.position();
       if (body.array()[at] == STRING) { // the commonest element: decoded in place, no copy of it
         list.add(decodeUtf8(body.array(), at + 1, length - 1));
+        body.position(body.position() + length);
+        continue;
+      }
+      if (body.array()[at] == BYTES) { // one copy, not two (a count's partitions are megabytes)
+        list.add(Arrays.copyOfRange(body.array(), at + 1, at + length));
         body.position(body.position() + length);
         continue;
       }

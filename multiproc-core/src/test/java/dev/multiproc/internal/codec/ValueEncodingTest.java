@@ -216,6 +216,25 @@ class ValueEncodingTest {
     assertThatThrownBy(() -> ListSlice.of(ints, 4, 7)).isInstanceOf(IndexOutOfBoundsException.class);
   }
 
+  /** A list holding byte arrays (a map task's partitions) round-trips with each array intact and unshared. */
+  @Test
+  void encodeThenDecode_listOfByteArrays_roundTrips() throws Exception {
+    byte[] big = new byte[100_000];
+    new java.util.Random(3).nextBytes(big);
+    ArrayList<Object> list = new ArrayList<>(java.util.Arrays.asList(7L, "s", new byte[0], big, 2, null));
+    byte[] bytes = encoding.encode(list);
+    assertThat(bytes[0]).isEqualTo((byte) 13);
+    @SuppressWarnings("unchecked")
+    List<Object> decoded = (List<Object>) encoding.decode(bytes);
+    assertThat(decoded).hasSize(6);
+    assertThat(decoded.get(0)).isEqualTo(7L);
+    assertThat(decoded.get(1)).isEqualTo("s");
+    assertThat((byte[]) decoded.get(2)).isEmpty();
+    assertThat((byte[]) decoded.get(3)).isEqualTo(big).isNotSameAs(big);
+    assertThat(decoded.get(4)).isEqualTo(2);
+    assertThat(decoded.get(5)).isNull();
+  }
+
   /** Packed lists of each kind round-trip unboxed and equal; a user's ArrayList of numbers still arrives as an ArrayList. */
   @Test
   void encodeThenDecode_packedNumberLists_roundTrip() throws Exception {
