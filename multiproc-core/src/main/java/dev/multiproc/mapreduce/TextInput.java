@@ -152,7 +152,8 @@ public final class TextInput implements Input<Line> {
     }
     long size = splitSize > 0
         ? splitSize
-        : Math.clamp(total / Math.max(1, (long) parallelism * SPLITS_PER_WORKER), MIN_AUTO_SPLIT, MAX_AUTO_SPLIT);
+        // Rounded up: rounded down, a 335 MB file gave its 16 splits plus a 17th of one byte.
+        : Math.clamp(Math.ceilDiv(total, Math.max(1, (long) parallelism * SPLITS_PER_WORKER)), MIN_AUTO_SPLIT, MAX_AUTO_SPLIT);
     List<Split<Line>> splits = new ArrayList<>();
     for (int i = 0; i < lengths.length; i++) {
       Path file = files.get(i);

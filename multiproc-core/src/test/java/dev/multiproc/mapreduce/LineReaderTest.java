@@ -133,4 +133,18 @@ class LineReaderTest {
         .isInstanceOf(java.nio.file.NoSuchFileException.class)
         .hasMessageContaining("no file matches");
   }
+
+  /** Automatic split sizes round up: no extra split of a few bytes at the end of a file. */
+  @Test
+  void automaticSplits_areEightPerWorker_withoutATinyRemainder() throws Exception {
+    Path file = dir.resolve("sparse.tsv");
+    try (java.io.RandomAccessFile sparse = new java.io.RandomAccessFile(file.toFile(), "rw")) {
+      sparse.setLength(8L * (5 << 20) + 1); // a hole: only the size is read
+    }
+    int count = 0;
+    for (Iterator<? extends Split<Line>> splits = TextInput.files(file).splits(1); splits.hasNext(); splits.next()) {
+      count++;
+    }
+    assertThat(count).isEqualTo(8);
+  }
 }
