@@ -103,6 +103,12 @@ final class WorkerPrestart {
     return null;
   }
 
+  /** The early pool, still waiting to be taken, or null; for tests. */
+  static Pool peek() throws InterruptedException, ExecutionException {
+    Early started = early;
+    return started == null ? null : started.pool().get();
+  }
+
   /** Terminates an early pool nobody took. */
   static void discard() {
     Early started = early;

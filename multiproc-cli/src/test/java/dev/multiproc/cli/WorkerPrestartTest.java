@@ -34,16 +34,22 @@ class WorkerPrestartTest {
 
   @Test
   void differentParse_terminatesTheEarlyPool() throws Exception {
-    long before = ProcessHandle.current().children().count();
-    WorkerPrestart.begin(new String[] {"--workers=1", "a.tsv"});
-    assertThat(WorkerPrestart.take(2, WordcountCommand.workerOptions(List.of()))).isNull();
-    WorkerPrestart.begin(new String[] {"--workers", "1", "a.tsv"});
-    assertThat(WorkerPrestart.take(1, WordcountCommand.workerOptions(List.of("-Xmx256m")))).isNull();
-    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    while (ProcessHandle.current().children().count() > before && System.nanoTime() < deadline) {
-      Thread.sleep(50);
+    for (String[] args : List.of(new String[] {"--workers=1", "a.tsv"}, new String[] {"--workers", "1", "a.tsv"})) {
+      WorkerPrestart.begin(args);
+      Pool early = WorkerPrestart.peek();
+      assertThat(early.apply(() -> 1)).isEqualTo(1); // its worker is up
+      List<Long> pids = early.workerPids();
+      assertThat(pids).hasSize(1);
+      boolean sameWorkers = args[0].equals("--workers");
+      // a different worker count, then different options: either way not this pool
+      assertThat(WorkerPrestart.take(sameWorkers ? 1 : 2, WordcountCommand.workerOptions(sameWorkers ? List.of("-Xmx256m") : List.of())))
+          .isNull();
+      long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+      while (pids.stream().anyMatch(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      assertThat(pids).as("early workers left running").noneMatch(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
     }
-    assertThat(ProcessHandle.current().children().count()).as("early workers left running").isLessThanOrEqualTo(before);
   }
 
   @Test
