@@ -58,7 +58,7 @@ record CountingAggregation<T>(CountingMapper<T> mapper) implements Aggregation<T
   @Override
   public byte[] reduce(List<byte[]> pieces) {
     // The merged partition carries its total and best keys, so the parent's CountTable answers
-    // total() and a top ten without scanning every key (~70 ms of serial tail for 1.26 M keys).
+    // total() and a top ten without scanning every key (~45 ms of serial tail for 1.26 M keys).
     ByteKeyLongTable table = CountsCodec.mergeIntoTable(pieces);
     return CountsCodec.encodeWithSummary(table, CountTable.bestSlots(table, CountTable.SUMMARY_TOP));
   }

@@ -7,9 +7,8 @@ import java.util.List;
 /**
  * The pool task that merges the pieces of one partition in a worker: a lambda capturing the
  * aggregation and an {@code ArrayList} of the pieces, so that pieces which are byte arrays (a
- * count's partitions) travel as raw bytes, not through an object stream. As a record it went
- * through Java serialization: the parent took ~12 ms to encode each of a word count's eight reduce
- * tasks (~3 MB of pieces each), one after another, while the workers waited for them.
+ * count's partitions, ~1.4 MB per reduce task of the 335 MB word count) travel as raw bytes in the
+ * pool's list encoding instead of through an object stream, as they did when this was a record.
  */
 final class ReduceTask {
   private ReduceTask() {}

@@ -355,7 +355,7 @@ public final class ValueEncoding {
    * object stream each way. Lists of only ints, longs or doubles take {@link #encodeNumberList} instead.
    */
   private byte[] encodeList(List<?> list) {
-    // Byte arrays (a count's partitions: megabytes each) are written once, straight into the
+    // Byte arrays (a count's partitions: up to megabytes each) are written once, straight into the
     // list's array; every other element is encoded on its own first.
     List<byte[]> elements = new ArrayList<>(list.size());
     long size = Integer.BYTES;
@@ -406,7 +406,7 @@ public final class ValueEncoding {
         body.position(body.position() + length);
         continue;
       }
-      if (body.array()[at] == BYTES) { // one copy, not two (a count's partitions are megabytes)
+      if (body.array()[at] == BYTES) { // one copy, not two (a count's partitions can be megabytes)
         list.add(Arrays.copyOfRange(body.array(), at + 1, at + length));
         body.position(body.position() + length);
         continue;
