@@ -40,9 +40,9 @@ final class WorkerPrestart {
       String value = i + 1 < args.length ? args[i + 1] : null;
       if (arg.equals("--")) {
         break; // only FILEs follow
-      } else if (arg.equals("--cluster") || arg.startsWith("--cluster=") || arg.equals("-h") || arg.equals("--help")
-          || arg.equals("-V") || arg.equals("--version")) {
-        return;
+      } else if (arg.equals("--cluster") || arg.startsWith("--cluster=") || arg.equals("--help") || arg.equals("--version")
+          || arg.startsWith("@") || (arg.startsWith("-") && !arg.startsWith("--"))) {
+        return; // a cluster run, help, an argument file or grouped short options: not read for sure here
       } else if (arg.equals("--workers") || arg.startsWith("--workers=")) {
         String number = arg.equals("--workers") ? value : arg.substring("--workers=".length());
         try {
@@ -95,6 +95,9 @@ final class WorkerPrestart {
       pool = started.pool().get();
     } catch (ExecutionException e) {
       return null; // the command builds its own and reports whatever goes wrong then
+    } catch (InterruptedException e) {
+      started.pool().thenAccept(Pool::terminate);
+      throw e;
     }
     if (started.workers() == workers && started.options().equals(options)) {
       return pool;
@@ -114,7 +117,15 @@ final class WorkerPrestart {
     Early started = early;
     early = null;
     if (started != null) {
-      started.pool().thenAccept(Pool::terminate);
+      try {
+        // Waited for (briefly): the JVM is about to exit, and a pool still being built would be
+        // left to its workers' own parent-death watch.
+        started.pool().get(5, java.util.concurrent.TimeUnit.SECONDS).terminate();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+        started.pool().thenAccept(Pool::terminate);
+      }
     }
   }
 }

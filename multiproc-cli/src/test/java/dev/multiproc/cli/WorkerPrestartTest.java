@@ -57,6 +57,8 @@ class WorkerPrestartTest {
     for (String[] args : List.of(
         new String[] {"--cluster", "h:5701", "a.tsv"},
         new String[] {"--help"},
+        new String[] {"-hV"},
+        new String[] {"@args.txt"},
         new String[] {"--workers", "0"},
         new String[] {"--workers", "many"},
         new String[] {"--worker-jvm-option"})) {

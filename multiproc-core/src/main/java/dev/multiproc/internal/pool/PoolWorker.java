@@ -75,6 +75,8 @@ final class PoolWorker {
   /** A cancelled task is still in flight here and may get this worker killed: send it nothing new. */
   private volatile boolean cancelling;
   private final ConcurrentHashMap<Long, PendingTask> inFlight = new ConcurrentHashMap<>();
+  /** The worker's channel ended at EOF, every frame read: set before onTerminated runs, if ever. */
+  private volatile boolean channelEndedCleanly;
   /** Orders writes to the worker's pipe, so sendSequence is the order the worker reads tasks in. */
   private final Object sendLock = new Object();
   private long sendCounter;
@@ -487,8 +489,12 @@ final class PoolWorker {
     // count no crash. (Tasks written before it had finished, and their results were flushed before
     // the kill: the thread-dump answer or the cancel's grace period comes after them.)
     PendingTask target = killedFor;
-    long startedUpTo = target != null && pool.concurrency() == 1 ? target.sendSequence : Long.MAX_VALUE;
-    if (target == null && pool.concurrency() == 1) {
+    // Both rules below need every result the worker flushed to have been read: only after a clean
+    // end of its channel (not a read error, not the 2 s cap on waiting for that end). Otherwise a
+    // task that ran could look unstarted and run again.
+    boolean allResultsRead = channelEndedCleanly;
+    long startedUpTo = target != null && pool.concurrency() == 1 && allResultsRead ? target.sendSequence : Long.MAX_VALUE;
+    if (target == null && pool.concurrency() == 1 && allResultsRead) {
       // Died by itself (or killed from outside): it ran its tasks in the order sent, and held back
       // at most MAX_HELD_RESULTS results, so of the unanswered ones only the first
       // MAX_HELD_RESULTS + 1 can have started; tiny tasks queued in it behind those never did.
@@ -588,6 +594,7 @@ final class PoolWorker {
     @Override
     public void onChannelEnd(IOException error) {
       // onTerminated (after the process exit) fails what is still in flight, with its exit code.
+      channelEndedCleanly = error == null;
     }
   }
 
