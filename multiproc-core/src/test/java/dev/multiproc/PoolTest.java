@@ -366,11 +366,7 @@ class PoolTest {
   @Test
   void killedWorker_withTinyTasksQueued_failsOnlyTasksThatCanHaveStarted() throws Exception {
     try (Pool pool = Pool.create(1)) {
-      List<CompletableFuture<Integer>> warm = new ArrayList<>();
-      for (int i = 0; i < 2000; i++) {
-        warm.add(pool.applyAsync((Integer x) -> x + 1, i)); // the worker learns its tasks are tiny
-      }
-      warm.forEach(CompletableFuture::join);
+      teachTinyTasks(pool, 2000);
       int n = 3000;
       int killer = 1500;
       List<CompletableFuture<Integer>> futures = new ArrayList<>();
@@ -488,11 +484,7 @@ class PoolTest {
   @Test
   void hardTimeout_amongTinyTasks_failsOnlyTheRunaway() throws Exception {
     try (Pool pool = Pool.create(1)) {
-      List<CompletableFuture<Integer>> warm = new ArrayList<>();
-      for (int i = 0; i < 3000; i++) {
-        warm.add(pool.applyAsync((Integer x) -> x + 1, i)); // the worker learns its tasks are tiny
-      }
-      warm.forEach(CompletableFuture::join);
+      teachTinyTasks(pool, 3000);
       List<CompletableFuture<Integer>> before = new ArrayList<>();
       for (int i = 0; i < 5; i++) {
         before.add(pool.applyAsync((Integer x) -> x + 1, i));
@@ -697,5 +689,14 @@ class PoolTest {
       })).isTrue();
       assertThat(pool.workerPids()).containsExactly(pid);
     }
+  }
+
+  /** Runs {@code n} tiny tasks and waits for them: the pool then sends its worker tiny tasks in batches. */
+  private static void teachTinyTasks(Pool pool, int n) {
+    List<CompletableFuture<Integer>> warm = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      warm.add(pool.applyAsync((Integer x) -> x + 1, i));
+    }
+    warm.forEach(CompletableFuture::join);
   }
 }

@@ -70,9 +70,7 @@ public final class FrameChannel implements AutoCloseable {
     writeLock.lock();
     try {
       frame.writeTo(out);
-      out.flush();
-      unflushedSince = 0;
-      unflushedFrames = 0;
+      flushHeld();
     } finally {
       writeLock.unlock();
     }
@@ -109,9 +107,7 @@ public final class FrameChannel implements AutoCloseable {
     try {
       frame.writeTo(out);
       if (++unflushedFrames > maxHeld) {
-        out.flush();
-        unflushedSince = 0;
-        unflushedFrames = 0;
+        flushHeld();
         return false;
       }
       if (unflushedSince == 0) {
@@ -140,13 +136,18 @@ public final class FrameChannel implements AutoCloseable {
     try {
       long since = unflushedSince;
       if (since != 0 && System.nanoTime() - since >= nanos) {
-        out.flush();
-        unflushedSince = 0;
-        unflushedFrames = 0;
+        flushHeld();
       }
     } finally {
       writeLock.unlock();
     }
+  }
+
+  /** Flushes the stream, and with it every frame {@link #sendLater} held; caller holds writeLock. */
+  private void flushHeld() throws IOException {
+    out.flush();
+    unflushedSince = 0;
+    unflushedFrames = 0;
   }
 
   /**
@@ -177,9 +178,7 @@ public final class FrameChannel implements AutoCloseable {
       for (Encoded frame : frames) {
         frame.writeTo(out);
       }
-      out.flush();
-      unflushedSince = 0;
-      unflushedFrames = 0;
+      flushHeld();
     } finally {
       writeLock.unlock();
     }
