@@ -601,8 +601,8 @@ public final class Pool implements AutoCloseable {
       }
       if (results == null) {
         results = new ArrayList<>(size);
-        for (int i = 0; i < count; i++) {
-          results.add(boxedAt(i));
+        if (packed != null) {
+          results.addAll(packedList().subList(0, count));
         }
       }
       if (part instanceof java.util.RandomAccess) {
@@ -615,16 +615,14 @@ public final class Pool implements AutoCloseable {
       count += part.size();
     }
 
+    /** The packed array as a list (all {@code size} slots, filled up to {@code count}). */
     @SuppressWarnings("unchecked")
-    private R boxedAt(int i) {
-      return (R) (switch (packedKind) {
-        case INT -> (Object) ((int[]) packed)[i];
-        case LONG -> (Object) ((long[]) packed)[i];
-        case DOUBLE -> (Object) Double.longBitsToDouble(((long[]) packed)[i]);
-      });
+    private List<R> packedList() {
+      return (List<R>) (packedKind == PackedNumberList.Kind.INT
+          ? PackedNumberList.ofInts((int[]) packed)
+          : PackedNumberList.ofLongs(packedKind, (long[]) packed));
     }
 
-    @SuppressWarnings("unchecked")
     private List<R> finished() {
       if (count != size) { // a chunk whose result has another size than the chunk: never silently
         throw new IllegalStateException("map assembled " + count + " results for " + size + " items");
@@ -632,12 +630,7 @@ public final class Pool implements AutoCloseable {
       if (results != null) {
         return java.util.Collections.unmodifiableList(results);
       }
-      if (packed == null) {
-        return List.of();
-      }
-      return (List<R>) (packedKind == PackedNumberList.Kind.INT
-          ? PackedNumberList.ofInts((int[]) packed)
-          : PackedNumberList.ofLongs(packedKind, (long[]) packed));
+      return packed == null ? List.of() : packedList();
     }
 
     private void advance() {

@@ -45,7 +45,7 @@ class CountTableTest {
     List<byte[]> plain = new ArrayList<>();
     List<byte[]> reduced = new ArrayList<>();
     for (List<byte[]> partition : pieces) {
-      plain.add(CountsCodec.merge(partition));
+      plain.add(merge(partition));
       reduced.add(counting.reduce(partition));
     }
     reduced.set(1, plain.get(1)); // one partition unreduced, as when it had a single piece
@@ -77,5 +77,10 @@ class CountTableTest {
     assertThat(List.of(table.keyAt(best[0]), table.keyAt(best[1]), table.keyAt(best[2]))).containsExactly("e", "a", "b");
     assertThat(CountTable.bestSlots(table, 0)).isEmpty();
     assertThat(CountTable.bestSlots(table, 10)).hasSize(5);
+  }
+
+  /** Merges blobs into one plain blob (no summary), as a reduce did before summaries. */
+  private static byte[] merge(java.util.List<byte[]> runs) {
+    return CountsCodec.encode(CountsCodec.mergeIntoTable(runs));
   }
 }

@@ -128,13 +128,9 @@ public final class ValueEncoding {
     } else if (value instanceof byte[] b) {
       return tagged(BYTES, b);
     } else if (value instanceof int[] a) {
-      ByteBuffer out = allocate(INTS, (long) a.length * Integer.BYTES);
-      out.asIntBuffer().put(a);
-      return out.array();
+      return encodeInts(INTS, a);
     } else if (value instanceof long[] a) {
-      ByteBuffer out = allocate(LONGS, (long) a.length * Long.BYTES);
-      out.asLongBuffer().put(a);
-      return out.array();
+      return encodeLongs(LONGS, a);
     } else if (value instanceof double[] a) {
       ByteBuffer out = allocate(DOUBLES, (long) a.length * Double.BYTES);
       out.asDoubleBuffer().put(a);
@@ -309,25 +305,41 @@ public final class ValueEncoding {
   }
 
   private static byte[] encodePacked(PackedNumberList list) {
-    if (list.kind() == PackedNumberList.Kind.INT) {
-      ByteBuffer out = allocate(PACKED_INTS, (long) list.size() * Integer.BYTES);
-      out.asIntBuffer().put(list.ints());
-      return out.array();
-    }
-    ByteBuffer out = allocate(list.kind() == PackedNumberList.Kind.LONG ? PACKED_LONGS : PACKED_DOUBLES, (long) list.size() * Long.BYTES);
-    out.asLongBuffer().put(list.longs());
-    return out.array();
+    return switch (list.kind()) {
+      case INT -> encodeInts(PACKED_INTS, list.ints());
+      case LONG -> encodeLongs(PACKED_LONGS, list.longs());
+      case DOUBLE -> encodeLongs(PACKED_DOUBLES, list.longs());
+    };
   }
 
   private static PackedNumberList decodePacked(byte tag, ByteBuffer body) throws StreamCorruptedException {
-    if (tag == PACKED_INTS) {
-      int[] values = new int[elements(body, Integer.BYTES)];
-      body.asIntBuffer().get(values);
-      return PackedNumberList.ofInts(values);
-    }
+    return tag == PACKED_INTS
+        ? PackedNumberList.ofInts(decodeInts(body))
+        : PackedNumberList.ofLongs(tag == PACKED_LONGS ? PackedNumberList.Kind.LONG : PackedNumberList.Kind.DOUBLE, decodeLongs(body));
+  }
+
+  private static byte[] encodeInts(byte tag, int[] values) {
+    ByteBuffer out = allocate(tag, (long) values.length * Integer.BYTES);
+    out.asIntBuffer().put(values);
+    return out.array();
+  }
+
+  private static byte[] encodeLongs(byte tag, long[] values) {
+    ByteBuffer out = allocate(tag, (long) values.length * Long.BYTES);
+    out.asLongBuffer().put(values);
+    return out.array();
+  }
+
+  private static int[] decodeInts(ByteBuffer body) throws StreamCorruptedException {
+    int[] values = new int[elements(body, Integer.BYTES)];
+    body.asIntBuffer().get(values);
+    return values;
+  }
+
+  private static long[] decodeLongs(ByteBuffer body) throws StreamCorruptedException {
     long[] values = new long[elements(body, Long.BYTES)];
     body.asLongBuffer().get(values);
-    return PackedNumberList.ofLongs(tag == PACKED_LONGS ? PackedNumberList.Kind.LONG : PackedNumberList.Kind.DOUBLE, values);
+    return values;
   }
 
   /** A number list's values, straight into the list: no array of boxes to copy and drop. */
@@ -449,16 +461,8 @@ public final class ValueEncoding {
     return switch (bytes[0]) {
       case NULL -> null;
       case BYTES -> Arrays.copyOfRange(bytes, 1, bytes.length);
-      case INTS -> {
-        int[] a = new int[elements(body, Integer.BYTES)];
-        body.asIntBuffer().get(a);
-        yield a;
-      }
-      case LONGS -> {
-        long[] a = new long[elements(body, Long.BYTES)];
-        body.asLongBuffer().get(a);
-        yield a;
-      }
+      case INTS -> decodeInts(body);
+      case LONGS -> decodeLongs(body);
       case DOUBLES -> {
         double[] a = new double[elements(body, Double.BYTES)];
         body.asDoubleBuffer().get(a);

@@ -148,20 +148,9 @@ public final class CountsCodec {
   }
 
   /**
-   * Merges blobs of one partition into one blob with a sum per key, by adding them all into one
-   * {@link ByteKeyLongTable}: the same add path the map tasks ran, so a worker has it compiled
-   * already.
-   *
-   * @param runs blobs from {@link #encodePartitions} (or from this method)
-   * @return the merged blob
-   * @throws IllegalArgumentException if a blob is truncated or malformed
-   */
-  public static byte[] merge(List<byte[]> runs) {
-    return encode(mergeIntoTable(runs));
-  }
-
-  /**
-   * Adds blobs of one partition into one table (see {@link #merge}).
+   * Adds blobs of one partition into one {@link ByteKeyLongTable}, a sum per key: the same add
+   * path the map tasks ran, so a worker has it compiled already. {@link #encode} or {@link
+   * #encodeWithSummary} makes the merged blob.
    *
    * @param runs blobs from {@link #encodePartitions} (or from this class's other encoders)
    * @return the table of their sums per key

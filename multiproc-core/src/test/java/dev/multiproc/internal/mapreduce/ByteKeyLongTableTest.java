@@ -98,14 +98,14 @@ class ByteKeyLongTableTest {
       runs.add(CountsCodec.encodePartitions(table, 2)[1]);
       runs.add(CountsCodec.encodePartitions(table, 2)[0]);
     }
-    byte[] merged = CountsCodec.merge(java.util.List.of(CountsCodec.merge(runs.subList(0, 7)), CountsCodec.merge(runs.subList(7, runs.size()))));
+    byte[] merged = merge(java.util.List.of(merge(runs.subList(0, 7)), merge(runs.subList(7, runs.size()))));
     Map<String, Long> decoded = new HashMap<>();
     CountsCodec.forEach(merged, (blob, at, length, count) -> {
       assertThat(decoded.put(new String(blob, at, length, StandardCharsets.UTF_8), count)).isNull();
     });
     assertThat(decoded).isEqualTo(reference);
     assertThat(CountsCodec.entries(merged)).isEqualTo(reference.size());
-    assertThat(CountsCodec.entries(CountsCodec.merge(java.util.List.of()))).isZero();
+    assertThat(CountsCodec.entries(merge(java.util.List.of()))).isZero();
   }
 
   @Test
@@ -156,11 +156,16 @@ class ByteKeyLongTableTest {
       assertThat(count).isEqualTo(fromPlain.get(keys.getLast()));
     })).isEqualTo(3);
     assertThat(keys).containsExactly(table.keyAt(listed[0]), table.keyAt(listed[1]), table.keyAt(listed[2]));
-    byte[] remerged = CountsCodec.merge(java.util.List.of(summarized, plain));
+    byte[] remerged = merge(java.util.List.of(summarized, plain));
     assertThat(CountsCodec.entries(remerged)).isEqualTo(CountsCodec.entries(plain));
     assertThat(CountsCodec.summaryTotal(CountsCodec.encodeWithSummary(new ByteKeyLongTable(), new int[0]))).hasValue(0);
     byte[] bad = java.util.Arrays.copyOf(summarized, summarized.length);
     bad[bad.length - 2] = 0x7F; // summary offset far past the end
     assertThatThrownBy(() -> CountsCodec.summaryTotal(bad)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("malformed counts blob");
+  }
+
+  /** Merges blobs into one plain blob (no summary), as a reduce did before summaries. */
+  private static byte[] merge(java.util.List<byte[]> runs) {
+    return CountsCodec.encode(CountsCodec.mergeIntoTable(runs));
   }
 }
