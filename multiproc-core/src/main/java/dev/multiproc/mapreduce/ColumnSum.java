@@ -1,7 +1,5 @@
 package dev.multiproc.mapreduce;
 
-import dev.multiproc.internal.mapreduce.ByteKeyLongTable;
-
 /**
  * A ready-made {@link CountingMapper} for delimited text: sums one numeric column per key column.
  * Each non-empty line must have exactly {@code columns} fields, a non-empty key and a base-10
@@ -9,7 +7,9 @@ import dev.multiproc.internal.mapreduce.ByteKeyLongTable;
  * (reported with file and line, or skipped with {@link Job#skipMalformedRecords}). Empty lines
  * are ignored.
  *
- * <p>Reads the line in place: no {@code String} per line, no boxing. Immutable and serializable.
+ * <p>Reads the line in place: no {@code String} per line, no boxing. On a text input, whole blocks
+ * of lines go through a word-at-a-time scanner that sums runs of equal keys before they reach the
+ * table; a line it declines comes here. Immutable and serializable.
  * The library's own word count uses it, and worker JVMs' start-up cache is trained on it, so a job
  * that uses it starts with its hot code already profiled.
  *
@@ -51,62 +51,6 @@ public record ColumnSum(char separator, int columns, int keyColumn, int valueCol
    */
   public static ColumnSum of(char separator, int columns, int keyColumn, int valueColumn) {
     return new ColumnSum(separator, columns, keyColumn, valueColumn);
-  }
-
-  /**
-   * What {@link #map} does to a well-formed line, in one pass over its bytes, with no field bounds
-   * recorded and no calls but the table's. The general path goes through {@link Fields}, its index
-   * checks and {@link KeyCounter}: C2 inlines all that well but takes ~0.5 s of CPU per worker to
-   * compile it, and C1, which compiles in a few ms, leaves the calls in (~110 ms per 21 MB split,
-   * against ~75 ms on this path). Anything else - an empty line, a wrong field count, an empty
-   * key, a value that is no {@code long} - adds nothing and returns false, so the caller runs
-   * {@link #map}, which skips or reports it exactly as it always has.
-   *
-   * @return whether the line was counted
-   */
-  boolean addIfWellFormed(byte[] bytes, int from, int to, ByteKeyLongTable table) {
-    byte sep = (byte) separator;
-    int field = 0;
-    int start = from;
-    int keyFrom = 0;
-    int keyTo = 0;
-    int valueFrom = 0;
-    int valueTo = 0;
-    for (int i = from; i <= to; i++) {
-      if (i == to || bytes[i] == sep) {
-        if (field == keyColumn) {
-          keyFrom = start;
-          keyTo = i;
-        }
-        if (field == valueColumn) {
-          valueFrom = start;
-          valueTo = i;
-        }
-        field++;
-        start = i + 1;
-      }
-    }
-    if (from == to || field != columns || keyTo == keyFrom) {
-      return false;
-    }
-    int i = valueFrom;
-    boolean negative = i < valueTo && bytes[i] == '-';
-    if (negative) {
-      i++;
-    }
-    if (i == valueTo) {
-      return false;
-    }
-    long value = 0;
-    for (; i < valueTo; i++) {
-      int digit = bytes[i] - '0';
-      if (digit < 0 || digit > 9 || value > (Long.MAX_VALUE - digit) / 10) {
-        return false;
-      }
-      value = value * 10 + digit;
-    }
-    table.add(bytes, keyFrom, keyTo - keyFrom, negative ? -value : value);
-    return true;
   }
 
   @Override

@@ -16,28 +16,26 @@ record CountingAggregation<T>(CountingMapper<T> mapper) implements Aggregation<T
     ByteKeyLongTable table = new ByteKeyLongTable(1 << 14);
     KeyCounter counter = new KeyCounter(table);
     CountingMapper<T> m = mapper;
-    if (m instanceof ColumnSum sum && split instanceof TextSplit text) {
-      // A buffer of lines at a time, each through the one-pass path, with the general one for
-      // what it declines (malformed lines, reported exactly as before): one short loop that C1
-      // compiles well, no call through an interface per line (see ColumnSum).
+    if (m instanceof ColumnSum sum && split instanceof TextSplit text && ColumnSumScanner.supports(sum)) {
+      // A buffer of lines at a time through the scanner; a line it declines goes through the
+      // general path, which counts, skips or reports it exactly as for any other mapper.
+      ColumnSumScanner scanner = new ColumnSumScanner(sum);
       Line line = new Line();
       @SuppressWarnings("unchecked")
       CountingMapper<Line> lines = (CountingMapper<Line>) m;
       @SuppressWarnings("unchecked")
       RecordGuard<Line> lineGuard = (RecordGuard<Line>) guard;
       text.readBlocks((bytes, from, to, base) -> {
-        int at = from;
+        int at = scanner.addLines(bytes, from, to, table);
         while (at < to) {
           int lineEnd = LineReader.lineEnd(bytes, at, to);
-          int contentEnd = LineReader.withoutCarriageReturn(bytes, at, lineEnd);
+          line.set(bytes, at, LineReader.withoutCarriageReturn(bytes, at, lineEnd), base + at);
           lineGuard.counted();
-          if (!sum.addIfWellFormed(bytes, at, contentEnd, table)) {
-            line.set(bytes, at, contentEnd, base + at);
-            mapOne(lines, line, counter, lineGuard);
-          }
-          at = lineEnd + 1;
+          mapOne(lines, line, counter, lineGuard);
+          at = lineEnd + 1 < to ? scanner.addLines(bytes, lineEnd + 1, to, table) : to;
         }
       });
+      lineGuard.counted(scanner.lines());
     } else {
       split.read(record -> {
         guard.counted();

@@ -169,7 +169,7 @@ final class LineReader {
       long x = (long) LONGS.get(buffer, i) ^ 0x0A0A0A0A0A0A0A0AL;
       long found = (x - 0x0101010101010101L) & ~x & 0x8080808080808080L;
       if (found != 0) {
-        return i + (Long.numberOfTrailingZeros(found) >>> 3);
+        return i + lowestMarkedByte(found);
       }
     }
     for (; i < limit; i++) {
@@ -178,6 +178,17 @@ final class LineReader {
       }
     }
     return -1;
+  }
+
+  /**
+   * The index (0-7) of the lowest byte whose high bit is set in {@code marks} (which has only byte
+   * high bits set, at least one): what {@code Long.numberOfTrailingZeros(marks) >>> 3} is, without
+   * the call. C1, which compiles workers' code, does not make that method an instruction; it calls
+   * its Java body, which took a fifth of a word count's samples. Here: isolate the lowest mark, move
+   * it to bit 0 of its byte, and let a multiplication carry the byte index into the top byte.
+   */
+  static int lowestMarkedByte(long marks) {
+    return (int) ((((marks & -marks) >>> 7) * 0x0001020304050607L) >>> 56);
   }
 
   /**

@@ -30,6 +30,11 @@ final class RecordGuard<T> {
     records++;
   }
 
+  /** Counts {@code n} records that were mapped without passing through here one by one. */
+  void counted(long n) {
+    records += n;
+  }
+
   /** Called when the mapper rejected {@code record}; returns normally only when skipping. */
   void malformed(T record, MalformedRecordException e) {
     String location = split.locate(record);

@@ -61,6 +61,19 @@ class LineReaderTest {
     return text.toString();
   }
 
+  /** The lowest marked byte, whatever marks sit above it: what numberOfTrailingZeros says. */
+  @Test
+  void lowestMarkedByte_isTheIndexOfTheLowestHighBit() {
+    SplittableRandom random = new SplittableRandom(7);
+    for (int k = 0; k < Long.BYTES; k++) {
+      for (int round = 0; round < 200; round++) {
+        long above = random.nextLong() & 0x8080808080808080L & (-1L << (8 * k + 8));
+        long marks = (1L << (8 * k + 7)) | (k == 7 ? 0 : above);
+        assertThat(LineReader.lowestMarkedByte(marks)).isEqualTo(k).isEqualTo(Long.numberOfTrailingZeros(marks) >>> 3);
+      }
+    }
+  }
+
   @Test
   void everySplitSize_readsEveryLineOnce() throws Exception {
     SplittableRandom random = new SplittableRandom(3);
