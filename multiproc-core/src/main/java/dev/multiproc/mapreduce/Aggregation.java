@@ -16,6 +16,15 @@ sealed interface Aggregation<T, P, R> extends Serializable permits CountingAggre
   /** Reads a split into pre-aggregated partitions; reports malformed records to {@code guard}. */
   List<P> map(Split<T> split, int partitions, RecordGuard<T> guard) throws Exception;
 
+  /**
+   * Whether a partition that got a single piece still goes through {@link #reduce}: true when a
+   * piece as mapped is not yet what {@link #finish} takes (it may repeat keys, say). False: a lone
+   * piece is final as it is, and no task is spent on it.
+   */
+  default boolean reducesLonePieces() {
+    return false;
+  }
+
   /** Merges the pieces of one partition, which the map tasks produced. */
   P reduce(List<P> pieces);
 

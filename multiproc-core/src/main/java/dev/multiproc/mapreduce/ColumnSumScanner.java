@@ -1,6 +1,6 @@
 package dev.multiproc.mapreduce;
 
-import dev.multiproc.internal.mapreduce.ByteKeyLongTable;
+import dev.multiproc.internal.mapreduce.CountsCombiner;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
@@ -17,8 +17,8 @@ import java.nio.ByteOrder;
  * takes ~55 ms. Each field's end is found with one 8-byte load and a zero-byte test (fields are
  * mostly shorter than eight bytes, so the branch is predictable); a value of up to eight digits is
  * parsed with three multiplications instead of a loop; and a run of lines with the same key (input
- * grouped by key, as the n-gram files are: one line per word and year) reaches the table once,
- * summed, instead of once per line.
+ * grouped by key, as the n-gram files are: one line per word and year) reaches the {@link
+ * CountsCombiner} once, summed, instead of once per line.
  *
  * <p>What it takes is exactly what the general path counts: a line of exactly {@code columns}
  * fields, a non-empty key, and a value of an optional {@code -} and 1 to 18 decimal digits (so it
@@ -62,12 +62,12 @@ final class ColumnSumScanner {
   }
 
   /**
-   * Adds the lines of {@code bytes[from, to)}, a block of whole lines (see {@link
+   * Adds the lines of {@code bytes[from, to)} to {@code counts}, a block of whole lines (see {@link
    * LineReader.BlockVisitor}), up to the first one it declines.
    *
    * @return where the declined line starts, or {@code to} when every line was added
    */
-  int addLines(byte[] bytes, int from, int to, ByteKeyLongTable table) {
+  int addLines(byte[] bytes, int from, int to, CountsCombiner counts) {
     final int safe = to - Long.BYTES; // a word load at or below this index stays in the block
     final int lastColumn = columns - 1;
     int runFrom = 0;
@@ -132,7 +132,7 @@ final class ColumnSumScanner {
         runSum += value;
       } else {
         if (runLength > 0) {
-          table.add(bytes, runFrom, runLength, runSum);
+          counts.add(bytes, runFrom, runLength, runSum);
         }
         runFrom = keyFrom;
         runLength = keyLength;
@@ -142,7 +142,7 @@ final class ColumnSumScanner {
       at = fieldStart;
     }
     if (runLength > 0) {
-      table.add(bytes, runFrom, runLength, runSum);
+      counts.add(bytes, runFrom, runLength, runSum);
     }
     lines += added;
     return Math.min(at, to);

@@ -2,6 +2,7 @@ package dev.multiproc.mapreduce;
 
 import dev.multiproc.internal.mapreduce.ByteKeyLongTable;
 import dev.multiproc.internal.mapreduce.CountsCodec;
+import dev.multiproc.internal.mapreduce.CountsCombiner;
 import java.util.Arrays;
 import java.util.List;
 
@@ -13,12 +14,13 @@ import java.util.List;
 record CountingAggregation<T>(CountingMapper<T> mapper) implements Aggregation<T, byte[], CountTable> {
   @Override
   public List<byte[]> map(Split<T> split, int partitions, RecordGuard<T> guard) throws Exception {
-    ByteKeyLongTable table = new ByteKeyLongTable(1 << 14);
-    KeyCounter counter = new KeyCounter(table);
     CountingMapper<T> m = mapper;
     if (m instanceof ColumnSum sum && split instanceof TextSplit text && ColumnSumScanner.supports(sum)) {
-      // A buffer of lines at a time through the scanner; a line it declines goes through the
-      // general path, which counts, skips or reports it exactly as for any other mapper.
+      // A buffer of lines at a time through the scanner, its runs straight into the partition
+      // blobs (see CountsCombiner); a line it declines goes through the general path, which
+      // counts, skips or reports it exactly as for any other mapper.
+      CountsCombiner counts = new CountsCombiner(partitions, (int) Math.min(1 << 26, split.weight() / 24));
+      KeyCounter counter = new KeyCounter(counts.table());
       ColumnSumScanner scanner = new ColumnSumScanner(sum);
       Line line = new Line();
       @SuppressWarnings("unchecked")
@@ -26,22 +28,24 @@ record CountingAggregation<T>(CountingMapper<T> mapper) implements Aggregation<T
       @SuppressWarnings("unchecked")
       RecordGuard<Line> lineGuard = (RecordGuard<Line>) guard;
       text.readBlocks((bytes, from, to, base) -> {
-        int at = scanner.addLines(bytes, from, to, table);
+        int at = scanner.addLines(bytes, from, to, counts);
         while (at < to) {
           int lineEnd = LineReader.lineEnd(bytes, at, to);
           line.set(bytes, at, LineReader.withoutCarriageReturn(bytes, at, lineEnd), base + at);
           lineGuard.counted();
           mapOne(lines, line, counter, lineGuard);
-          at = lineEnd + 1 < to ? scanner.addLines(bytes, lineEnd + 1, to, table) : to;
+          at = lineEnd + 1 < to ? scanner.addLines(bytes, lineEnd + 1, to, counts) : to;
         }
       });
       lineGuard.counted(scanner.lines());
-    } else {
-      split.read(record -> {
-        guard.counted();
-        mapOne(m, record, counter, guard);
-      });
+      return Arrays.asList(counts.finish());
     }
+    ByteKeyLongTable table = new ByteKeyLongTable(1 << 14);
+    KeyCounter counter = new KeyCounter(table);
+    split.read(record -> {
+      guard.counted();
+      mapOne(m, record, counter, guard);
+    });
     return Arrays.asList(CountsCodec.encodePartitions(table, partitions));
   }
 
@@ -51,6 +55,12 @@ record CountingAggregation<T>(CountingMapper<T> mapper) implements Aggregation<T
     } catch (MalformedRecordException e) {
       guard.malformed(record, e);
     }
+  }
+
+  /** A map task's blobs may list a key twice (see CountsCombiner) and carry no summary. */
+  @Override
+  public boolean reducesLonePieces() {
+    return true;
   }
 
   @Override

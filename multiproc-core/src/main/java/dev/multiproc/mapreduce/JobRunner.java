@@ -19,7 +19,8 @@ import java.util.concurrent.LinkedBlockingQueue;
 /**
  * Runs one {@link Job} on a {@link Pool}: submits map tasks for the splits, a bounded window at a
  * time (so a lazy input is never materialized), gathers the partition pieces, runs one reduce task
- * per partition that has more than one piece, and finishes in the calling thread. A task whose
+ * per partition that has more than one piece (or any, if the aggregation's pieces need it), and
+ * finishes in the calling thread. A task whose
  * worker died is submitted again; any other failure cancels every task of the job and is thrown.
  *
  * <p>Completions arrive on pool threads and are handed to the calling thread through a queue, so
@@ -107,7 +108,7 @@ final class JobRunner<T, P, R> {
       int reducing = 0;
       for (int p = 0; p < partitions; p++) {
         List<P> partition = pieces.get(p);
-        if (partition.size() == 1) {
+        if (partition.size() == 1 && !aggregation.reducesLonePieces()) {
           reduced.add(partition.getFirst());
         } else if (partition.isEmpty()) {
           reduced.add(aggregation.reduce(List.of()));

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.multiproc.internal.mapreduce.ByteKeyLongTable;
+import dev.multiproc.internal.mapreduce.CountsCodec;
+import dev.multiproc.internal.mapreduce.CountsCombiner;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -87,9 +89,10 @@ class ColumnSumTest {
         }
         byte[] bytes = ("xx" + text + ending + "yy").getBytes(StandardCharsets.UTF_8);
         int to = bytes.length - 2;
-        ByteKeyLongTable fast = new ByteKeyLongTable();
+        CountsCombiner fastCounts = new CountsCombiner(1, 64);
         ColumnSumScanner scanner = new ColumnSumScanner(sum);
-        int stop = scanner.addLines(bytes, 2, to, fast);
+        int stop = scanner.addLines(bytes, 2, to, fastCounts);
+        ByteKeyLongTable fast = CountsCodec.mergeIntoTable(List.of(fastCounts.finish()));
         boolean counted = stop == to;
         ByteKeyLongTable general = new ByteKeyLongTable();
         Line line = new Line();
@@ -153,22 +156,22 @@ class ColumnSumTest {
         text.setLength(text.length() - 1); // no newline after the last line
       }
       byte[] bytes = text.toString().getBytes(StandardCharsets.UTF_8);
-      ByteKeyLongTable fast = new ByteKeyLongTable();
+      CountsCombiner fastCounts = new CountsCombiner(3, 1 << 10);
       ByteKeyLongTable general = new ByteKeyLongTable();
       ColumnSumScanner scanner = new ColumnSumScanner(sum);
       long[] declinedAndMalformed = new long[2];
-      int at = scanner.addLines(bytes, 0, bytes.length, fast);
+      int at = scanner.addLines(bytes, 0, bytes.length, fastCounts);
       Line line = new Line();
       while (at < bytes.length) {
         int lineEnd = LineReader.lineEnd(bytes, at, bytes.length);
         line.set(bytes, at, LineReader.withoutCarriageReturn(bytes, at, lineEnd), at);
         declinedAndMalformed[0]++;
         try {
-          sum.map(line, new KeyCounter(fast));
+          sum.map(line, new KeyCounter(fastCounts.table()));
         } catch (MalformedRecordException e) {
           declinedAndMalformed[1]++;
         }
-        at = lineEnd + 1 < bytes.length ? scanner.addLines(bytes, lineEnd + 1, bytes.length, fast) : bytes.length;
+        at = lineEnd + 1 < bytes.length ? scanner.addLines(bytes, lineEnd + 1, bytes.length, fastCounts) : bytes.length;
       }
       long generalLines = 0;
       long generalMalformed = 0;
@@ -186,6 +189,7 @@ class ColumnSumTest {
       }
       assertThat(scanner.lines() + declinedAndMalformed[0]).as("round %d", round).isEqualTo(generalLines);
       assertThat(declinedAndMalformed[1]).as("round %d", round).isEqualTo(generalMalformed);
+      ByteKeyLongTable fast = CountsCodec.mergeIntoTable(List.of(fastCounts.finish()));
       assertThat(contents(fast)).as("round %d", round).isEqualTo(contents(general));
     }
   }

@@ -230,7 +230,7 @@ public final class CountsCodec {
     return new Reader(blob).varlong();
   }
 
-  private static final class Writer {
+  static final class Writer {
     private byte[] buffer;
     private int size;
 
