@@ -42,8 +42,22 @@ public final class ParentJvm implements AutoCloseable {
    * @throws IOException if it cannot be started
    */
   public static ParentJvm start(String mainClass, String... args) throws IOException {
+    return start(List.of(), mainClass, args);
+  }
+
+  /**
+   * Starts a parent JVM with extra JVM options.
+   *
+   * @param jvmOptions options for the parent JVM, e.g. system properties
+   * @param mainClass its main class
+   * @param args its arguments
+   * @return the running parent
+   * @throws IOException if it cannot be started
+   */
+  public static ParentJvm start(List<String> jvmOptions, String mainClass, String... args) throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(jvmOptions);
     command.addAll(List.of("-cp", System.getProperty("java.class.path"), "-Dmultiproc.aot=off", mainClass));
     command.addAll(List.of(args));
     return new ParentJvm(new ProcessBuilder(command).redirectErrorStream(true).start());

@@ -13,9 +13,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
 /**
- * Builds a child JVM's command line: this JVM's own {@code java}, its class path (module path
- * entries included, since a worker runs everything from the class path), the user's options, and
- * the worker entry point with its arguments.
+ * Builds a child JVM's command line: the parent-death signal's prefix where there is one (see
+ * {@link DeathSignalPrefix}), this JVM's own {@code java}, its class path (module path entries
+ * included, since a worker runs everything from the class path), the user's options, and the
+ * worker entry point with its arguments.
  *
  * <p>The class path goes in an {@code @argfile}: real class paths exceed what is pleasant on a
  * command line, and {@code ps} stays readable. The worker's name is a system property so operators
@@ -43,9 +44,14 @@ final class JvmCommandLine {
   }
 
   static List<String> build(LaunchSpec spec, Path upFifo, String workerId, String displayName, List<String> extraOptions) {
-    List<String> command = new ArrayList<>(16 + spec.jvmOptions().size());
+    List<String> command = new ArrayList<>(20 + spec.jvmOptions().size());
+    List<String> deathSignal = DeathSignalPrefix.get();
+    command.addAll(deathSignal);
     command.add(javaBinary());
     command.add("-D" + WORKER_NAME_PROPERTY + "=" + displayName);
+    if (!deathSignal.isEmpty()) {
+      command.add("-D" + DeathSignalPrefix.ARMED_PROPERTY + "=armed");
+    }
     String filter = System.getProperty(JavaSerializationCodec.FILTER_PROPERTY);
     if (filter != null) {
       command.add("-D" + JavaSerializationCodec.FILTER_PROPERTY + "=" + filter);

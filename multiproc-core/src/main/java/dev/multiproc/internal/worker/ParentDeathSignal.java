@@ -14,6 +14,11 @@ import java.lang.invoke.MethodHandle;
  * EOF on the control channel (see {@link WorkerMain}), which also covers non-Linux systems. A
  * parent that died before this call is caught by comparing {@code getppid()} with the pid the
  * parent gave us.
+ *
+ * <p>The setting belongs to the calling thread, not the process: Linux keeps it per task and sends
+ * the signal while some thread that set it is alive. The caller must therefore be a thread that
+ * lasts as long as the process (see {@code WorkerMain}). Where {@code setpriv --pdeathsig} started
+ * the JVM, the JVM's primordial thread holds it instead and this is not called.
  */
 final class ParentDeathSignal {
   private static final int PR_SET_PDEATHSIG = 1;

@@ -171,11 +171,27 @@ public final class WorkerMain {
 
   /**
    * Arms the parent-death signal, in the background: nothing waits for it (EOF on stdin already
-   * tells us the parent died), and its first native call costs a cold JVM a few ms.
+   * tells us the parent died), and its first native call costs a cold JVM ~60 ms. Where the
+   * parent started us through {@code setpriv --pdeathsig} (see {@code DeathSignalPrefix}) it is
+   * armed already, and only the parent's pid is checked: a parent that died before it was armed
+   * left us re-parented.
    */
   private static void armParentDeathSignal(long parentPid) {
+    if ("armed".equals(System.getProperty("multiproc.pdeathsig"))) {
+      if (ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(-1L) != parentPid) {
+        Runtime.getRuntime().halt(EXIT_PARENT_GONE);
+      }
+      return;
+    }
     if (!ParentDeathSignal.arm(parentPid)) {
       Runtime.getRuntime().halt(EXIT_PARENT_GONE);
+    }
+    // Linux keeps the signal per thread (a task), and sends it to us while any thread that armed
+    // it lives: this thread must last as long as the process, so it parks instead of ending. (It
+    // used to end here, which disarmed the signal at once; a SIGSTOPped worker then outlived its
+    // parent - see ParentDeathTest.)
+    while (true) {
+      LockSupport.park();
     }
   }
 
