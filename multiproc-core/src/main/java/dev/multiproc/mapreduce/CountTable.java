@@ -29,7 +29,7 @@ public final class CountTable {
   private static final Comparator<KeyCount> BY_COUNT_THEN_KEY =
       Comparator.comparingLong(KeyCount::count).reversed().thenComparing(KeyCount::key);
 
-  /** How many best keys a reduced partition lists in its summary (see {@link #bestSlots}). */
+  /** How many best keys a reduced partition lists in its summary (see {@link dev.multiproc.internal.mapreduce.TopSlots}). */
   static final int SUMMARY_TOP = 100;
 
   /** One compact blob per hash partition, as the reduce tasks returned them. */
@@ -131,39 +131,6 @@ public final class CountTable {
     List<KeyCount> top = new ArrayList<>(best);
     top.sort(BY_COUNT_THEN_KEY);
     return top;
-  }
-
-  /**
-   * The slots of a table's {@code n} best keys, best first, in {@link #top}'s order (count, then
-   * key): what a reduced partition lists in its summary. One pass; a key's string is decoded only
-   * when its count ties with the worst one kept.
-   *
-   * @param table the counts
-   * @param n how many
-   * @return at most {@code n} used slots
-   */
-  static int[] bestSlots(ByteKeyLongTable table, int n) {
-    Comparator<Integer> worstFirst = (a, b) -> {
-      int byCount = Long.compare(table.valueAt(a), table.valueAt(b));
-      return byCount != 0 ? byCount : table.keyAt(b).compareTo(table.keyAt(a));
-    };
-    PriorityQueue<Integer> kept = new PriorityQueue<>(Math.max(1, n), worstFirst);
-    for (int slot = 0, capacity = table.capacity(); slot < capacity && n > 0; slot++) {
-      if (!table.isUsed(slot)) {
-        continue;
-      }
-      if (kept.size() < n) {
-        kept.add(slot);
-      } else if (table.valueAt(slot) >= table.valueAt(kept.peek()) && worstFirst.compare(slot, kept.peek()) > 0) {
-        kept.poll();
-        kept.add(slot);
-      }
-    }
-    int[] best = new int[kept.size()];
-    for (int i = best.length - 1; i >= 0; i--) {
-      best[i] = kept.poll();
-    }
-    return best;
   }
 
   /**

@@ -2,6 +2,7 @@ package dev.multiproc.mapreduce;
 
 import dev.multiproc.codec.Codec;
 import dev.multiproc.codec.JavaSerializationCodec;
+import dev.multiproc.internal.codec.ValueEncoding;
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -10,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.Callable;
 
 /**
  * A small word count that an AOT training worker runs (see {@code internal.launch.AotCache}): the
@@ -30,6 +32,8 @@ final class JobRehearsal {
   private static final int YEARS = 12;
   private static final int PARTITIONS = 4;
   private static final Codec CODEC = new JavaSerializationCodec();
+  private static final ValueEncoding VALUES = new ValueEncoding(CODEC);
+  private static final ValueEncoding TASKS = ValueEncoding.forTasksFromParent(CODEC);
 
   private JobRehearsal() {}
 
@@ -44,15 +48,15 @@ final class JobRehearsal {
       }
       Iterator<? extends Split<Line>> splits = TextInput.files(file).splitSize(Files.size(file) / 8 + 1).splits(2);
       while (splits.hasNext()) {
-        MapTask<Line, byte[]> task = roundTrip(new MapTask<>(aggregation, splits.next(), PARTITIONS, false));
-        MapTask.Output<byte[]> output = MapTask.Output.fromWire(roundTrip(task.call()));
+        Callable<?> task = asSent(MapTask.of(aggregation, splits.next(), PARTITIONS, false));
+        MapTask.Output<byte[]> output = MapTask.Output.fromWire((List<?>) roundTrip(task.call()));
         for (int p = 0; p < PARTITIONS; p++) {
           pieces.get(p).add(output.partitions().get(p));
         }
       }
       List<byte[]> reduced = new ArrayList<>();
       for (List<byte[]> partition : pieces) {
-        reduced.add(roundTrip(ReduceTask.of(aggregation, partition)).call());
+        reduced.add((byte[]) roundTrip(asSent(ReduceTask.of(aggregation, partition)).call()));
       }
       CountTable counts = aggregation.finish(reduced);
       if (counts.distinct() != WORDS || counts.top(10).isEmpty() || counts.get("w0") == 0) {
@@ -78,9 +82,13 @@ final class JobRehearsal {
     }
   }
 
-  /** Through the default codec, as tasks and results travel between processes. */
-  @SuppressWarnings("unchecked")
-  private static <V> V roundTrip(V value) throws IOException, ClassNotFoundException {
-    return (V) CODEC.decode(CODEC.encode(value));
+  /** A task as a worker gets it: encoded by the pool and decoded by the worker's task encoding. */
+  private static Callable<?> asSent(Callable<?> task) throws IOException, ClassNotFoundException {
+    return TASKS.decodeTask(VALUES.encode(task));
+  }
+
+  /** A value (a task's result) through the pool's encoding, as results travel between processes. */
+  private static Object roundTrip(Object value) throws IOException, ClassNotFoundException {
+    return VALUES.decode(VALUES.encode(value));
   }
 }

@@ -80,7 +80,7 @@ final class JobRunner<T, P, R> {
       while (running > 0 || splits.hasNext()) {
         while (running < window && splits.hasNext()) {
           Split<T> split = splits.next();
-          submit(new Attempt(new MapTask<>(aggregation, split, partitions, skipMalformed), split.toString(), 1, split.weight(), -1));
+          submit(new Attempt(MapTask.of(aggregation, split, partitions, skipMalformed), split.toString(), 1, split.weight(), -1));
           running++;
           splitCount++;
         }

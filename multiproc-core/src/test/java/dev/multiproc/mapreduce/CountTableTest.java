@@ -3,6 +3,7 @@ package dev.multiproc.mapreduce;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.multiproc.internal.mapreduce.ByteKeyLongTable;
+import dev.multiproc.internal.mapreduce.TopSlots;
 import dev.multiproc.internal.mapreduce.CountsCodec;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -72,11 +73,38 @@ class CountTableTest {
     for (String key : List.of("b", "a", "c", "d", "e")) {
       table.add(key.getBytes(StandardCharsets.UTF_8), 0, 1, key.equals("e") ? 9 : 5);
     }
-    int[] best = CountTable.bestSlots(table, 3);
+    int[] best = TopSlots.of(table, 3);
     assertThat(best).hasSize(3);
     assertThat(List.of(table.keyAt(best[0]), table.keyAt(best[1]), table.keyAt(best[2]))).containsExactly("e", "a", "b");
-    assertThat(CountTable.bestSlots(table, 0)).isEmpty();
-    assertThat(CountTable.bestSlots(table, 10)).hasSize(5);
+    assertThat(TopSlots.of(table, 0)).isEmpty();
+    assertThat(TopSlots.of(table, 10)).hasSize(5);
+  }
+
+  /** Random tables with many tied counts: the same slots, in the same order, as a full sort. */
+  @Test
+  void bestSlots_matchAFullSort_withTies() {
+    java.util.Random random = new java.util.Random(5);
+    for (int round = 0; round < 200; round++) {
+      ByteKeyLongTable table = new ByteKeyLongTable();
+      int keys = random.nextInt(300);
+      for (int i = 0; i < keys; i++) {
+        byte[] key = ("k" + random.nextInt(1000)).getBytes(StandardCharsets.UTF_8);
+        table.add(key, 0, key.length, random.nextInt(20));
+      }
+      List<Integer> sorted = new java.util.ArrayList<>();
+      for (int slot = 0; slot < table.capacity(); slot++) {
+        if (table.isUsed(slot)) {
+          sorted.add(slot);
+        }
+      }
+      sorted.sort((a, b) -> table.valueAt(a) != table.valueAt(b)
+          ? Long.compare(table.valueAt(b), table.valueAt(a))
+          : table.keyAt(a).compareTo(table.keyAt(b)));
+      int n = random.nextInt(120);
+      int[] best = TopSlots.of(table, n);
+      assertThat(java.util.Arrays.stream(best).boxed().toList()).as("round %d, n %d", round, n)
+          .isEqualTo(sorted.subList(0, Math.min(n, sorted.size())));
+    }
   }
 
   /** Merges blobs into one plain blob (no summary), as a reduce did before summaries. */

@@ -8,17 +8,29 @@ import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Creates named pipes (FIFOs), the child-to-parent half of a worker channel.
  *
- * <p>Through {@code java.lang.foreign} when this module has native access (the JDK asks
- * applications to grant it with {@code --enable-native-access}); otherwise through the {@code
- * mkfifo} command, a few milliseconds slower but without the JDK's restricted-method warning.
+ * <p>The first {@value #BY_COMMAND} through the {@code mkfifo} command (~3 ms each), later ones
+ * through {@code java.lang.foreign} when this module has native access (the JDK asks applications
+ * to grant it with {@code --enable-native-access}), else still by command. Why not always the
+ * foreign call: its first use in a JVM builds a downcall stub, ~50 ms of a 2-core machine measured
+ * at a word count's start, on the path to its first worker; a small pool is up sooner by command,
+ * and a big one still creates most of its FIFOs with the cheap call.
  */
 final class Fifo {
+  /** How many FIFOs a JVM creates by command before it turns to the foreign call. */
+  static final int BY_COMMAND = 4;
+
   private static final int MODE_OWNER_READ_WRITE = 0600;
-  private static final MethodHandle MKFIFO = lookupMkfifo();
+  private static final AtomicInteger CREATED = new AtomicInteger();
+
+  /** Looked up on first use only: the stub is the cost. */
+  private static final class Native {
+    static final MethodHandle MKFIFO = lookupMkfifo();
+  }
 
   private Fifo() {}
 
@@ -38,22 +50,37 @@ final class Fifo {
   }
 
   static void create(Path path) throws IOException {
-    if (MKFIFO != null) {
-      int rc;
-      try (Arena arena = Arena.ofConfined()) {
-        rc = (int) MKFIFO.invokeExact(arena.allocateFrom(path.toString()), MODE_OWNER_READ_WRITE);
-      } catch (Throwable t) {
-        throw new IOException("mkfifo " + path + " failed", t);
+    if (CREATED.getAndIncrement() < BY_COMMAND || Native.MKFIFO == null) {
+      try {
+        byCommand(path);
+        return;
+      } catch (IOException e) {
+        if (Native.MKFIFO == null) {
+          throw e;
+        }
+        // No mkfifo command here (a minimal image, say): the foreign call it is.
       }
-      if (rc != 0) {
-        throw new IOException("mkfifo " + path + " failed");
-      }
-      return;
     }
-    Process mkfifo = new ProcessBuilder("mkfifo", "-m", "600", path.toString()).redirectErrorStream(true).start();
+    byForeignCall(path);
+  }
+
+  private static void byForeignCall(Path path) throws IOException {
+    int rc;
+    try (Arena arena = Arena.ofConfined()) {
+      rc = (int) Native.MKFIFO.invokeExact(arena.allocateFrom(path.toString()), MODE_OWNER_READ_WRITE);
+    } catch (Throwable t) {
+      throw new IOException("mkfifo " + path + " failed", t);
+    }
+    if (rc != 0) {
+      throw new IOException("mkfifo " + path + " failed");
+    }
+  }
+
+  private static void byCommand(Path path) throws IOException {
+    Process command = new ProcessBuilder("mkfifo", "-m", "600", path.toString()).redirectErrorStream(true).start();
     try {
-      if (!mkfifo.waitFor(10, TimeUnit.SECONDS) || mkfifo.exitValue() != 0) {
-        throw new IOException("mkfifo " + path + " failed: " + new String(mkfifo.getInputStream().readAllBytes()));
+      if (!command.waitFor(10, TimeUnit.SECONDS) || command.exitValue() != 0) {
+        throw new IOException("mkfifo " + path + " failed: " + new String(command.getInputStream().readAllBytes()));
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
