@@ -8,9 +8,11 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Counting: keys are byte strings summed into {@code long}s in a {@link ByteKeyLongTable} (the
- * combiner), partitions travel in the compact {@link CountsCodec} form, and the answer is a {@link
- * CountTable} made of the reduced partitions.
+ * Counting: keys are byte strings summed into {@code long}s - in a {@link ByteKeyLongTable} (the
+ * combiner) for any mapper, through {@link ColumnSumScanner} and {@link CountsCombiner} for a
+ * {@link ColumnSum} over text - partitions travel in the compact {@link CountsCodec} form, every
+ * partition is reduced (a map task's blob may list a key twice and has no summary), and the answer
+ * is a {@link CountTable} made of the reduced partitions.
  */
 record CountingAggregation<T>(CountingMapper<T> mapper) implements Aggregation<T, byte[], CountTable> {
   @Override
