@@ -25,9 +25,16 @@ final class Terminal {
     Path link = Path.of("/proc/self/fd/" + STDERR);
     if (Files.isDirectory(Path.of("/proc/self/fd"))) {
       try {
-        return isTerminalDevice(Files.readSymbolicLink(link).toString());
+        String target = Files.readSymbolicLink(link).toString();
+        if (isTerminalDevice(target)) {
+          return true;
+        }
+        if (!target.startsWith("/dev/") || target.equals("/dev/null")) {
+          return false; // a file, a pipe, a socket
+        }
+        // Another device (a hypervisor console, say): ask the C library.
       } catch (IOException | UnsupportedOperationException e) {
-        return false;
+        // unreadable: ask the C library
       }
     }
     return isatty(STDERR);

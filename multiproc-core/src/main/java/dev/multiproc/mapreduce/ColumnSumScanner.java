@@ -73,6 +73,7 @@ final class ColumnSumScanner {
     int runFrom = 0;
     int runLength = -1; // no run yet
     long runSum = 0;
+    int runLines = 0;
     int added = 0;
     int at = from;
     scan:
@@ -130,19 +131,21 @@ final class ColumnSumScanner {
       }
       if (keyLength == runLength && sameBytes(bytes, runFrom, keyFrom, keyLength)) {
         runSum += value;
+        runLines++;
       } else {
         if (runLength > 0) {
-          counts.add(bytes, runFrom, runLength, runSum);
+          counts.add(bytes, runFrom, runLength, runSum, runLines);
         }
         runFrom = keyFrom;
         runLength = keyLength;
         runSum = value;
+        runLines = 1;
       }
       added++;
       at = fieldStart;
     }
     if (runLength > 0) {
-      counts.add(bytes, runFrom, runLength, runSum);
+      counts.add(bytes, runFrom, runLength, runSum, runLines);
     }
     lines += added;
     return Math.min(at, to);

@@ -22,7 +22,7 @@ record CountingAggregation<T>(CountingMapper<T> mapper) implements Aggregation<T
       // A buffer of lines at a time through the scanner, its runs straight into the partition
       // blobs (see CountsCombiner); a line it declines goes through the general path, which
       // counts, skips or reports it exactly as for any other mapper.
-      CountsCombiner counts = new CountsCombiner(partitions, (int) Math.min(1 << 26, split.weight() / 24));
+      CountsCombiner counts = new CountsCombiner(partitions, (int) Math.min(4 << 20, split.weight() / 24));
       KeyCounter counter = new KeyCounter(counts.table());
       ColumnSumScanner scanner = new ColumnSumScanner(sum);
       Line line = new Line();

@@ -58,7 +58,15 @@ final class Fifo {
         if (Native.MKFIFO == null) {
           throw e;
         }
-        // No mkfifo command here (a minimal image, say): the foreign call it is.
+        // No mkfifo command here (a minimal image, say): the foreign call it is. Should that fail
+        // too, its error carries this one.
+        try {
+          byForeignCall(path);
+        } catch (IOException second) {
+          second.addSuppressed(e);
+          throw second;
+        }
+        return;
       }
     }
     byForeignCall(path);
@@ -79,7 +87,11 @@ final class Fifo {
   private static void byCommand(Path path) throws IOException {
     Process command = new ProcessBuilder("mkfifo", "-m", "600", path.toString()).redirectErrorStream(true).start();
     try {
-      if (!command.waitFor(10, TimeUnit.SECONDS) || command.exitValue() != 0) {
+      if (!command.waitFor(10, TimeUnit.SECONDS)) {
+        command.destroyForcibly();
+        throw new IOException("mkfifo " + path + " did not finish in 10 s");
+      }
+      if (command.exitValue() != 0) {
         throw new IOException("mkfifo " + path + " failed: " + new String(command.getInputStream().readAllBytes()));
       }
     } catch (InterruptedException e) {

@@ -45,7 +45,8 @@ final class JvmCommandLine {
 
   static List<String> build(LaunchSpec spec, Path upFifo, String workerId, String displayName, List<String> extraOptions) {
     List<String> command = new ArrayList<>(20 + spec.jvmOptions().size());
-    List<String> deathSignal = DeathSignalPrefix.get();
+    // Without a runnable java the prefix would turn the start error into setpriv's exit 127.
+    List<String> deathSignal = Files.isExecutable(Path.of(javaBinary())) ? DeathSignalPrefix.get() : List.of();
     command.addAll(deathSignal);
     command.add(javaBinary());
     command.add("-D" + WORKER_NAME_PROPERTY + "=" + displayName);

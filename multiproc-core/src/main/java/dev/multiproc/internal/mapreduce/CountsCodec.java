@@ -157,8 +157,10 @@ public final class CountsCodec {
    * @throws IllegalArgumentException if a blob is truncated or malformed
    */
   public static ByteKeyLongTable mergeIntoTable(List<byte[]> runs) {
-    // Sized for the largest run, a lower bound of the distinct keys: the sum would over-allocate
-    // (up to 2 GiB) when runs share their keys, and the table grows when they do not.
+    // Sized for the largest blob's entries, about its distinct keys (a streamed blob may list a
+    // key more than once, at most one entry per CountsCombiner.MIN_LINES_PER_RUN records): the
+    // sum would over-allocate (up to 2 GiB) when blobs share their keys, and the table grows when
+    // they do not.
     long entries = 0;
     for (byte[] blob : runs) {
       entries = Math.max(entries, entries(blob));

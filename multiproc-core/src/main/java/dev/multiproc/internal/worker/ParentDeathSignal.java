@@ -26,16 +26,26 @@ final class ParentDeathSignal {
 
   private ParentDeathSignal() {}
 
+  /** What arming came to. */
+  enum Outcome {
+    /** The signal is armed, for as long as the calling thread lives. */
+    ARMED,
+    /** Not armed (not Linux, native access refused, prctl failed): the stdin watchdog remains. */
+    UNAVAILABLE,
+    /** The parent is already gone: we were re-parented. */
+    PARENT_GONE
+  }
+
   /**
    * Arms the signal.
    *
    * @param expectedParentPid the parent's pid
-   * @return false if the parent is already gone (we were re-parented)
+   * @return whether it was armed, could not be, or the parent is gone already
    */
   @SuppressWarnings("restricted")
-  static boolean arm(long expectedParentPid) {
+  static Outcome arm(long expectedParentPid) {
     if (!System.getProperty("os.name", "").startsWith("Linux")) {
-      return true;
+      return Outcome.UNAVAILABLE;
     }
     try {
       Linker linker = Linker.nativeLinker();
@@ -49,10 +59,13 @@ final class ParentDeathSignal {
               linker.defaultLookup().findOrThrow("getppid"), FunctionDescriptor.of(ValueLayout.JAVA_INT));
       int rc = (int) prctl.invokeExact(PR_SET_PDEATHSIG, (long) SIGKILL);
       int ppid = (int) getppid.invokeExact();
-      return rc != 0 || ppid == expectedParentPid;
+      if (ppid != expectedParentPid) {
+        return Outcome.PARENT_GONE;
+      }
+      return rc == 0 ? Outcome.ARMED : Outcome.UNAVAILABLE;
     } catch (Throwable e) {
       // Native access refused or unavailable: the stdin watchdog still guarantees exit.
-      return true;
+      return Outcome.UNAVAILABLE;
     }
   }
 }

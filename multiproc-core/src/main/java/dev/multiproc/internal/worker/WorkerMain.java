@@ -183,8 +183,12 @@ public final class WorkerMain {
       }
       return;
     }
-    if (!ParentDeathSignal.arm(parentPid)) {
+    ParentDeathSignal.Outcome outcome = ParentDeathSignal.arm(parentPid);
+    if (outcome == ParentDeathSignal.Outcome.PARENT_GONE) {
       Runtime.getRuntime().halt(EXIT_PARENT_GONE);
+    }
+    if (outcome != ParentDeathSignal.Outcome.ARMED) {
+      return; // nothing to keep alive: the stdin watchdog alone
     }
     // Linux keeps the signal per thread (a task), and sends it to us while any thread that armed
     // it lives: this thread must last as long as the process, so it parks instead of ending. (It

@@ -17,7 +17,7 @@ class CountsCombinerTest {
     Map<String, Long> expected = new TreeMap<>();
     for (int i = 0; i < 3 * CountsCombiner.RUNS_BEFORE_JUDGING; i++) {
       String key = "word-" + i;
-      add(counts, key, i);
+      add(counts, key, i, 12); // a word's years, as in the n-gram files
       expected.put(key, (long) i);
     }
     assertThat(counts.combining()).isFalse();
@@ -50,6 +50,27 @@ class CountsCombinerTest {
     assertThat(contents(List.of(blobs))).isEqualTo(expected);
   }
 
+  /**
+   * Keys that come back too far apart for the filter to see (every key once in 100,000, one record
+   * per run): short runs alone stop the streaming, so the blobs stay one entry per key.
+   */
+  @Test
+  void shortRuns_switchToCombining_evenWhenRepeatsAreFarApart() {
+    CountsCombiner counts = new CountsCombiner(2, 1 << 10);
+    Map<String, Long> expected = new TreeMap<>();
+    for (int round = 0; round < 3; round++) {
+      for (int i = 0; i < 100_000; i++) {
+        add(counts, "url-" + i, 1, 1);
+        expected.merge("url-" + i, 1L, Long::sum);
+      }
+    }
+    assertThat(counts.combining()).isTrue();
+    byte[][] blobs = counts.finish();
+    long entries = CountsCodec.entries(blobs[0]) + CountsCodec.entries(blobs[1]);
+    assertThat(entries).as("one entry per key, plus what streamed before the switch").isLessThanOrEqualTo(100_000 + CountsCombiner.RUNS_BEFORE_JUDGING);
+    assertThat(contents(List.of(blobs))).isEqualTo(expected);
+  }
+
   @Test
   void addsThroughTheTable_joinTheStreamedOnes() {
     CountsCombiner counts = new CountsCombiner(2, 64);
@@ -62,8 +83,12 @@ class CountsCombinerTest {
   }
 
   private static void add(CountsCombiner counts, String key, long amount) {
+    add(counts, key, amount, 1);
+  }
+
+  private static void add(CountsCombiner counts, String key, long amount, int records) {
     byte[] bytes = ("..." + key).getBytes(StandardCharsets.UTF_8);
-    counts.add(bytes, 3, bytes.length - 3, amount);
+    counts.add(bytes, 3, bytes.length - 3, amount, records);
   }
 
   private static Map<String, Long> contents(List<byte[]> blobs) {
