@@ -11,10 +11,11 @@ import java.nio.ByteOrder;
  * {@link ColumnSum#map} (the general path, which counts, skips or reports it exactly as it always
  * has).
  *
- * <p>Why it looks like this (measured on the 335 MB 1-gram file, 21 MB splits, one thread, C1
- * only as in a word count's workers): the per-line path it replaces (find the newline, scan the
- * line byte by byte, parse digits in a loop, one table call per line) took ~70 ms per split; this
- * takes ~55 ms. Each field's end is found with one 8-byte load and a zero-byte test (fields are
+ * <p>Why it looks like this: on a 21 MB split of 1-gram lines in memory, C1 only as in a word
+ * count's workers, the general path (a {@link Line} per line, {@link ColumnSum#map}, a table, then
+ * encoding its partitions) takes ~72 ms; this with {@link CountsCombiner} ~26 ms (JMH, {@code
+ * MapSplitBenchmark} in {@code multiproc-jmh}). The one-pass per-line path it replaced took ~70 ms
+ * per split with file reads, this ~55 ms (an ad-hoc harness, same session). Each field's end is found with one 8-byte load and a zero-byte test (fields are
  * mostly shorter than eight bytes, so the branch is predictable); a value of up to eight digits is
  * parsed with three multiplications instead of a loop; and a run of lines with the same key (input
  * grouped by key, as the n-gram files are: one line per word and year) reaches the {@link
