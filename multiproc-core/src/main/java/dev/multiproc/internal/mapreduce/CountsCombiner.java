@@ -13,8 +13,10 @@ package dev.multiproc.internal.mapreduce;
  * streaming can cost: at most one entry per {@value #MIN_LINES_PER_RUN} lines, even for keys that
  * come back too far apart for the filter to see.
  *
- * <p>Measured on the 335 MB word count, per 21 MB split under C1: ~53-62 ms to scan into a table
- * and encode it, ~46 ms to scan into this.
+ * <p>Measured: per 21 MB split under C1, ~53-62 ms to scan into a table and encode it, ~46 ms to
+ * scan into this (an ad-hoc harness reading the file); the 335 MB word count went from 1.255 to
+ * 1.169 s wall and 2.33 to 2.15 s of CPU (medians of 8 interleaved runs of {@code multiproc
+ * wordcount}). JMH's {@code MapSplitBenchmark} measures the whole map path as it is now.
  *
  * <p>So a blob may list a key more than once (a run split across read buffers, say); a reduce
  * ({@link CountsCodec#mergeIntoTable}) sums them, which is why a counting job reduces even a
