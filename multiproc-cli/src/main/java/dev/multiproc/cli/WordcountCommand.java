@@ -196,10 +196,11 @@ final class WordcountCommand implements Callable<Integer> {
 
   /**
    * The workers' JVM options: C1 only (as the launcher runs this parent), then the user's, which
-   * win where they repeat one. The workers run only library code here (ColumnSum's one-pass path),
-   * which C1 compiles to within ~20 % of C2's speed in a few ms; C2 took ~0.5 s of CPU per worker
-   * to compile it, on the same 2 cores the mapping needs. Measured on the 20,000,000-line file:
-   * 1.36-1.41 s with C1-only workers, 1.63-1.65 s with tiered ones (5-run medians each, A/B).
+   * win where they repeat one. The workers run only library code here (ColumnSum's scanner), which
+   * C1 compiles in a few ms; C2 spends far more CPU compiling it, on the same 2 cores the mapping
+   * needs. Measured on the 20,000,000-line file, medians of 8 interleaved runs: 1.00 s wall and
+   * 1.86 s CPU with C1-only workers, 1.54 s and 2.89 s with tiered ones ({@code
+   * --worker-jvm-option=-XX:TieredStopAtLevel=4}).
    *
    * @param userOptions the options given with --worker-jvm-option
    * @return the options to start workers with
