@@ -4,6 +4,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -95,14 +96,32 @@ public final class ParentJvm implements AutoCloseable {
     List<Long> alive = new ArrayList<>();
     for (long pid : children) {
       ProcessHandle child = ProcessHandle.of(pid).orElse(null);
-      while (child != null && child.isAlive() && System.nanoTime() < deadlineNanos) {
+      while (running(child) && System.nanoTime() < deadlineNanos) {
         Thread.sleep(10);
       }
-      if (child != null && child.isAlive()) {
+      if (running(child)) {
         alive.add(pid);
       }
     }
     return alive;
+  }
+
+  /**
+   * Whether a process still runs. {@code isAlive()} is also true of a zombie, a process that has
+   * exited and waits for its new parent (init, once ours is killed) to reap it, which init does
+   * in its own time; a zombie runs nothing, so it counts as gone.
+   */
+  private static boolean running(ProcessHandle process) {
+    if (process == null || !process.isAlive()) {
+      return false;
+    }
+    try {
+      String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
+      // pid (comm) state ...: comm may hold spaces and parentheses, so read after the last ')'.
+      return stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
+    } catch (IOException | RuntimeException e) {
+      return process.isAlive(); // no /proc (not Linux) or the process is gone meanwhile
+    }
   }
 
   @Override
