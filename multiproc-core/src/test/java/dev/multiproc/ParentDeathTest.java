@@ -27,11 +27,7 @@ class ParentDeathTest {
         assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive)).as("child %d before kill", pid).hasValue(true);
       }
 
-      parent.process().toHandle().destroyForcibly(); // SIGKILL: no shutdown hooks run in the parent
-      long killedAt = System.nanoTime();
-      assertThat(parent.process().waitFor(5, TimeUnit.SECONDS)).isTrue();
-
-      assertThat(parent.survivorsAfter(killedAt + Duration.ofSeconds(2).toNanos()))
+      assertThat(parent.sigkillAndSurvivors(Duration.ofSeconds(2)))
           .as("children still alive 2 s after their parent was SIGKILLed")
           .isEmpty();
     }
@@ -59,11 +55,7 @@ class ParentDeathTest {
         assertThat(stop.waitFor(5, TimeUnit.SECONDS) && stop.exitValue() == 0).as("SIGSTOP %d", pid).isTrue();
       }
 
-      parent.process().toHandle().destroyForcibly();
-      long killedAt = System.nanoTime();
-      assertThat(parent.process().waitFor(5, TimeUnit.SECONDS)).isTrue();
-
-      assertThat(parent.survivorsAfter(killedAt + Duration.ofSeconds(2).toNanos()))
+      assertThat(parent.sigkillAndSurvivors(Duration.ofSeconds(2)))
           .as("stopped children still alive 2 s after their parent was SIGKILLed")
           .isEmpty();
     }

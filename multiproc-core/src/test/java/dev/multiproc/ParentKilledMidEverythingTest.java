@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -29,10 +28,7 @@ class ParentKilledMidEverythingTest {
         assertThat(Path.of("/dev/shm", segment)).exists();
       }
 
-      parent.process().toHandle().destroyForcibly();
-      long killedAt = System.nanoTime();
-      assertThat(parent.process().waitFor(5, TimeUnit.SECONDS)).isTrue();
-      assertThat(parent.survivorsAfter(killedAt + Duration.ofSeconds(2).toNanos()))
+      assertThat(parent.sigkillAndSurvivors(Duration.ofSeconds(2)))
           .as("children alive 2 s after their parent was SIGKILLed")
           .isEmpty();
 

@@ -1,5 +1,6 @@
 package dev.multiproc.mapreduce;
 
+import dev.multiproc.internal.mapreduce.ByteKeyLongTable;
 import dev.multiproc.internal.mapreduce.CountsCombiner;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -186,22 +187,12 @@ final class ColumnSumScanner {
     return negative ? -value : value;
   }
 
+  /** A key of up to eight bytes is one masked word compare; longer ones go a word at a time. */
   private static boolean sameBytes(byte[] bytes, int a, int b, int length) {
     if (length <= Long.BYTES && Math.max(a, b) + Long.BYTES <= bytes.length) {
       long difference = (long) LONGS.get(bytes, a) ^ (long) LONGS.get(bytes, b);
       return difference << ((Long.BYTES - length) << 3) == 0;
     }
-    int i = 0;
-    for (; i + Long.BYTES <= length; i += Long.BYTES) {
-      if ((long) LONGS.get(bytes, a + i) != (long) LONGS.get(bytes, b + i)) {
-        return false;
-      }
-    }
-    for (; i < length; i++) {
-      if (bytes[a + i] != bytes[b + i]) {
-        return false;
-      }
-    }
-    return true;
+    return ByteKeyLongTable.sameBytes(bytes, a, bytes, b, length);
   }
 }

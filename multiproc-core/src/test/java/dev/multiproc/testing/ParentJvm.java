@@ -6,6 +6,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -82,6 +83,24 @@ public final class ParentJvm implements AutoCloseable {
   /** {@return the parent process} */
   public Process process() {
     return process;
+  }
+
+  /**
+   * Kills the parent with SIGKILL (no shutdown hooks run in it), waits for it to exit, then for
+   * its children as {@link #survivorsAfter} does, for {@code grace} from the kill.
+   *
+   * @param grace how long the children have to exit after the kill
+   * @return the children still running then
+   * @throws InterruptedException if interrupted
+   * @throws AssertionError if the parent itself is not gone within 5 s
+   */
+  public List<Long> sigkillAndSurvivors(Duration grace) throws InterruptedException {
+    process.toHandle().destroyForcibly();
+    long killedAt = System.nanoTime();
+    if (!process.waitFor(5, TimeUnit.SECONDS)) {
+      throw new AssertionError("the parent did not exit within 5 s of SIGKILL");
+    }
+    return survivorsAfter(killedAt + grace.toNanos());
   }
 
   /**

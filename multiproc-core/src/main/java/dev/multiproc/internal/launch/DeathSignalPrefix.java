@@ -41,6 +41,9 @@ final class DeathSignalPrefix {
     if (!System.getProperty("os.name", "").startsWith("Linux") || "off".equals(System.getProperty(ARMED_PROPERTY))) {
       return List.of();
     }
+    if (!Files.isExecutable(Path.of(JvmCommandLine.javaBinary()))) {
+      return List.of(); // else the start error would become setpriv's exit 127, not a clear one
+    }
     for (Path setpriv : CANDIDATES) {
       if (Files.isExecutable(setpriv) && works(setpriv)) {
         return List.of(setpriv.toString(), "--pdeathsig", "KILL");

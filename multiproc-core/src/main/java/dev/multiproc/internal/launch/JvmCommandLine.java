@@ -45,8 +45,7 @@ final class JvmCommandLine {
 
   static List<String> build(LaunchSpec spec, Path upFifo, String workerId, String displayName, List<String> extraOptions) {
     List<String> command = new ArrayList<>(20 + spec.jvmOptions().size());
-    // Without a runnable java the prefix would turn the start error into setpriv's exit 127.
-    List<String> deathSignal = Files.isExecutable(Path.of(javaBinary())) ? DeathSignalPrefix.get() : List.of();
+    List<String> deathSignal = DeathSignalPrefix.get();
     command.addAll(deathSignal);
     command.add(javaBinary());
     command.add("-D" + WORKER_NAME_PROPERTY + "=" + displayName);

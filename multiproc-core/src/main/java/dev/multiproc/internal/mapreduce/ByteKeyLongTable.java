@@ -87,19 +87,29 @@ public final class ByteKeyLongTable {
   }
 
   private boolean sameKey(int key, byte[] bytes, int from, int length) {
-    if ((int) INTS.get(arena, key) != length) {
-      return false;
-    }
-    // Keys are short (words): eight bytes per step beats Arrays.equals' set-up cost here.
-    int start = key + Integer.BYTES;
+    return (int) INTS.get(arena, key) == length && sameBytes(arena, key + Integer.BYTES, bytes, from, length);
+  }
+
+  /**
+   * Compares two byte ranges of the same length. Keys are short (words): eight bytes per step
+   * beats {@code Arrays.equals}' set-up cost here.
+   *
+   * @param a one array
+   * @param aFrom where its range starts
+   * @param b the other array (may be {@code a})
+   * @param bFrom where its range starts
+   * @param length the ranges' length
+   * @return whether the ranges hold the same bytes
+   */
+  public static boolean sameBytes(byte[] a, int aFrom, byte[] b, int bFrom, int length) {
     int i = 0;
     for (; i + Long.BYTES <= length; i += Long.BYTES) {
-      if ((long) LONGS.get(arena, start + i) != (long) LONGS.get(bytes, from + i)) {
+      if ((long) LONGS.get(a, aFrom + i) != (long) LONGS.get(b, bFrom + i)) {
         return false;
       }
     }
     for (; i < length; i++) {
-      if (arena[start + i] != bytes[from + i]) {
+      if (a[aFrom + i] != b[bFrom + i]) {
         return false;
       }
     }

@@ -39,13 +39,29 @@ public final class CountsCodec {
   }
 
   private static Writer[] writePartitions(ByteKeyLongTable table, int partitions) {
-    Writer[] writers = new Writer[partitions];
     int estimate = (int) Math.min(Integer.MAX_VALUE - 16, 16L + (table.arenaBytes() + 12L * table.size()) / partitions);
+    Writer[] writers = startPartitions(partitions, estimate);
+    int[] entries = new int[partitions];
+    writeEntries(table, writers, entries);
     for (int p = 0; p < partitions; p++) {
-      writers[p] = new Writer(estimate);
+      writers[p].fillCount(entries[p]);
+    }
+    return writers;
+  }
+
+  /** One writer per partition, each with room for its entry count, filled in at the end. */
+  static Writer[] startPartitions(int partitions, int bytesEach) {
+    Writer[] writers = new Writer[partitions];
+    for (int p = 0; p < partitions; p++) {
+      writers[p] = new Writer(bytesEach);
       writers[p].reserveCount();
     }
-    int[] entries = new int[partitions];
+    return writers;
+  }
+
+  /** Writes every key of a table to its partition's writer, in slot order, counting them. */
+  static void writeEntries(ByteKeyLongTable table, Writer[] writers, int[] entries) {
+    int partitions = writers.length;
     for (int slot = 0, capacity = table.capacity(); slot < capacity; slot++) {
       if (table.isUsed(slot)) {
         int p = partitions == 1 ? 0 : table.partitionOf(slot, partitions);
@@ -53,10 +69,6 @@ public final class CountsCodec {
         entries[p]++;
       }
     }
-    for (int p = 0; p < partitions; p++) {
-      writers[p].fillCount(entries[p]);
-    }
-    return writers;
   }
 
   /**

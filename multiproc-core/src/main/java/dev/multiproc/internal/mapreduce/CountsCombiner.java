@@ -48,13 +48,8 @@ public final class CountsCombiner {
    * @param expectedBytes a sizing hint: roughly how many bytes the blobs will take in all
    */
   public CountsCombiner(int partitions, int expectedBytes) {
-    writers = new CountsCodec.Writer[partitions];
+    writers = CountsCodec.startPartitions(partitions, Math.max(1 << 10, expectedBytes / partitions));
     entries = new int[partitions];
-    int each = Math.max(1 << 10, expectedBytes / partitions);
-    for (int p = 0; p < partitions; p++) {
-      writers[p] = new CountsCodec.Writer(each);
-      writers[p].reserveCount();
-    }
   }
 
   /**
@@ -125,13 +120,7 @@ public final class CountsCombiner {
    */
   public byte[][] finish() {
     if (table != null) {
-      for (int slot = 0, capacity = table.capacity(); slot < capacity; slot++) {
-        if (table.isUsed(slot)) {
-          int p = writers.length == 1 ? 0 : table.partitionOf(slot, writers.length);
-          writers[p].entry(table, slot);
-          entries[p]++;
-        }
-      }
+      CountsCodec.writeEntries(table, writers, entries);
     }
     byte[][] blobs = new byte[writers.length][];
     for (int p = 0; p < writers.length; p++) {
